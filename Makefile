@@ -1,0 +1,30 @@
+# The two commands of the README. Both set up what they need on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test venv bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run — start the workbench on http://127.0.0.1:$(PORT) with data/workbench.duckdb (or $$WORKBENCH_DB)
+run: $(STAMP)
+	$(BIN)/python -m strategy_core init
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## make test — every test: core, pages (AppTest), CLI, browser (headless Chromium)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,65 @@
+"""Entry point: page config, language, workspace, and the navigation along the seven days.
+
+app.py only routes: each page under pages/ reads and writes through strategy_core.
+"""
+import streamlit as st
+
+from strategy_core.i18n import LANGS
+from ui import frame, state
+from ui.forms import reset_all_forms, undo_button
+from ui.state import tr
+
+st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wide")
+lang = state.lang()
+store = state.store()
+frame.mark()
+
+PAGES = {
+    "home": st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
+    "onion": st.Page("pages/onion.py", title=tr("nav.onion"), icon="🧅", url_path="onion"),
+    "okr": st.Page("pages/okr.py", title=tr("nav.okr"), icon="🎯", url_path="okr"),
+    "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
+}
+nav = st.navigation({
+    tr("nav.section.overview"): [PAGES["home"]],
+    tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],
+    tr("nav.section.settings"): [PAGES["workspaces"]],
+})
+frame.follow_target(PAGES)
+
+with st.sidebar:
+    def _set_lang() -> None:
+        st.session_state["lang"] = st.session_state["_lang_choice"]
+
+    st.session_state["_lang_choice"] = lang
+    st.radio(tr("sidebar.language"), LANGS, key="_lang_choice", horizontal=True,
+             format_func=lambda code: {"zh": "中文", "en": "English"}[code], on_change=_set_lang)
+
+    workspaces = store.list_workspaces()
+    wid = state.workspace_id()
+    if workspaces:
+        ids = [w["id"] for w in workspaces]
+        names = {w["id"]: f"{w['name']} · {w['year']}" for w in workspaces}
+
+        def _switch() -> None:
+            state.set_workspace(st.session_state["_ws_choice"])
+            reset_all_forms()
+
+        st.session_state["_ws_choice"] = wid
+        st.selectbox(tr("sidebar.workspace"), ids, key="_ws_choice", format_func=names.get, on_change=_switch)
+        undo_button(store, wid, key="undo_sidebar")
+        current = next(w for w in workspaces if w["id"] == wid)
+        st.caption(tr("sidebar.workspace_caption", year=current["year"],
+                      industry=tr("industry." + current["industry"]), currency=current["currency"]))
+    else:
+        st.caption(tr("sidebar.no_workspace"))
+
+    def _set_actor() -> None:
+        st.session_state["actor"] = st.session_state["_actor_input"].strip()
+
+    st.session_state["_actor_input"] = st.session_state.get("actor", "")
+    st.text_input(tr("sidebar.actor"), key="_actor_input", on_change=_set_actor, help=tr("sidebar.actor_help"),
+                  max_chars=80)
+
+state.show_flash()
+nav.run()

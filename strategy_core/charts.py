@@ -1,0 +1,69 @@
+"""Altair chart builders: pure functions from core results to alt.Chart.
+
+Words for titles, legends and tooltips come in as arguments (already
+translated), so the charts speak the page's language. Status is never told by
+colour alone: labels carry a symbol too.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import altair as alt
+import pandas as pd
+
+STATUS_COLORS = {"ok": "#5b9b5b", "gap": "#d0504a", "pass": "#5b9b5b", "warn": "#e0a526", "fail": "#d0504a"}
+FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+
+def _base_config(chart: alt.Chart) -> alt.Chart:
+    return (chart.configure(font=FONT)
+            .configure_axis(labelFontSize=13, titleFontSize=14)
+            .configure_legend(labelFontSize=13, titleFontSize=13)
+            .configure_title(fontSize=16, anchor="start"))
+
+
+def onion_icicle(rows: list[dict], *, title: str, row_labels: dict[int, str], status_labels: dict[str, str],
+                 money: Callable[[float], str], words: dict[str, str]) -> alt.Chart:
+    """The revenue tree as an icicle: one band per layer, widths in money, gaps in red with ⚠."""
+    df = pd.DataFrame(rows)
+    df["row"] = df["depth"].map(row_labels)
+    df["status_label"] = df["status"].map(status_labels)
+    df["money"] = df["value"].map(money)
+    df["mid"] = (df["x0"] + df["x1"]) / 2
+    df["label"] = [(("⚠ " if s == "gap" else "") + n) if (x1 - x0) > 0.07 else ""
+                   for n, s, x0, x1 in zip(df["name"], df["status"], df["x0"], df["x1"])]
+    df["label2"] = [m if (x1 - x0) > 0.07 else "" for m, x0, x1 in zip(df["money"], df["x0"], df["x1"])]
+    order = [row_labels[d] for d in sorted(row_labels)]
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=160))
+    tooltip = [alt.Tooltip("name:N", title=words["name"]), alt.Tooltip("row:N", title=words["layer"]),
+               alt.Tooltip("money:N", title=words["amount"]), alt.Tooltip("status_label:N", title=words["status"])]
+    rect = alt.Chart(df).mark_rect(stroke="white", strokeWidth=2, cornerRadius=3).encode(
+        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[0, 1])), x2="x1:Q", y=y,
+        color=alt.Color("status_label:N", title=words["status"],
+                        scale=alt.Scale(domain=[status_labels[k] for k in ("ok", "gap")],
+                                        range=[STATUS_COLORS["ok"], STATUS_COLORS["gap"]]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=tooltip)
+    text = alt.Chart(df).mark_text(color="white", fontSize=13, fontWeight="bold", dy=-8).encode(
+        x="mid:Q", y=y, text="label:N", tooltip=tooltip)
+    text2 = alt.Chart(df).mark_text(color="white", fontSize=12, dy=9).encode(
+        x="mid:Q", y=y, text="label2:N", tooltip=tooltip)
+    chart = (rect + text + text2).properties(title=title, height=max(180, 70 * len(order)))
+    return _base_config(chart)
+
+
+def strength_bars(data: list[dict], *, title: str, words: dict[str, str]) -> alt.Chart:
+    """OKR set strength per team (0–100 %), a bar each with its percentage written on it."""
+    df = pd.DataFrame(data)
+    df["pct"] = (df["strength"] * 100).round(0)
+    df["label"] = df["pct"].map(lambda v: f"{v:.0f}%")
+    base = alt.Chart(df).encode(
+        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("pct:Q", title=words["strength"], scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("name:N", title=words["team"]), alt.Tooltip("label:N", title=words["strength"])])
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        color=alt.Color("pct:Q", scale=alt.Scale(domain=[0, 50, 100],
+                                                 range=[STATUS_COLORS["fail"], STATUS_COLORS["warn"],
+                                                        STATUS_COLORS["pass"]]), legend=None))
+    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="label:N")
+    return _base_config((bars + labels).properties(title=title, height=max(120, 36 * len(df))))

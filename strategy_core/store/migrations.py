@@ -1,0 +1,163 @@
+"""Numbered, forward-only schema migrations with a version table.
+
+Each step is frozen once released: a later change is a new step, never an edit
+of an old one. `migrate(conn, upto=N)` applies the pending steps up to N (tests
+use it to build a database as an earlier release left it). Before any step runs
+on a file that already holds data, the caller backs the file up (see
+`Store._backup_before_migration`).
+
+No foreign keys on purpose: DuckDB cannot alter a table referenced by one
+(DESIGN.md §3); integrity is kept by the Store.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import duckdb
+
+Step = Callable[[duckdb.DuckDBPyConnection], None]
+MIGRATIONS: list[tuple[int, str, Step]] = []
+
+
+def migration(version: int, name: str):
+    def register(fn: Step) -> Step:
+        assert not MIGRATIONS or MIGRATIONS[-1][0] == version - 1, "migrations must be numbered in order"
+        MIGRATIONS.append((version, name, fn))
+        return fn
+    return register
+
+
+@migration(1, "workspaces, revenue onion, objectives, key results")
+def _v1(c: duckdb.DuckDBPyConnection) -> None:
+    c.execute("CREATE SEQUENCE id_seq START 1")
+    c.execute("""
+        CREATE TABLE workspace (
+            id BIGINT PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            industry VARCHAR,
+            currency VARCHAR NOT NULL,
+            day_basis VARCHAR NOT NULL,
+            trading_days INTEGER,
+            language VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE onion_node (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            parent_id BIGINT,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            amount DOUBLE,
+            share DOUBLE,
+            units DOUBLE,
+            unit_price DOUBLE,
+            key_result_id BIGINT,
+            position INTEGER NOT NULL,
+            note VARCHAR,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE objective (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            level VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            owner VARCHAR,
+            team VARCHAR,
+            period_start DATE,
+            period_end DATE,
+            aligns_to BIGINT,
+            position INTEGER NOT NULL,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE key_result (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            objective_id BIGINT NOT NULL,
+            statement VARCHAR NOT NULL,
+            metric VARCHAR,
+            unit VARCHAR,
+            baseline DOUBLE,
+            target DOUBLE,
+            direction VARCHAR,
+            band_low DOUBLE,
+            band_high DOUBLE,
+            deadline DATE,
+            owner VARCHAR,
+            team VARCHAR,
+            decomposition_logic VARCHAR,
+            data_support VARCHAR,
+            execution_steps VARCHAR,
+            data_source VARCHAR,
+            alert_value DOUBLE,
+            resources_money VARCHAR,
+            resources_people VARCHAR,
+            resources_things VARCHAR,
+            risk_plan VARCHAR,
+            position INTEGER NOT NULL,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+
+
+@migration(2, "append-only audit log (the basis of undo)")
+def _v2(c: duckdb.DuckDBPyConnection) -> None:
+    c.execute("""
+        CREATE TABLE audit_event (
+            id BIGINT PRIMARY KEY,
+            txn BIGINT NOT NULL,
+            workspace_id BIGINT,
+            at_time TIMESTAMP NOT NULL,
+            actor VARCHAR,
+            action VARCHAR NOT NULL,
+            entity VARCHAR NOT NULL,
+            entity_id BIGINT NOT NULL,
+            before VARCHAR,
+            after VARCHAR,
+            undoes BIGINT
+        )""")
+    c.execute("CREATE INDEX audit_ws_txn ON audit_event (workspace_id, txn)")
+
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(c: duckdb.DuckDBPyConnection) -> int:
+    has = c.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not has:
+        return 0
+    row = c.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+    return int(row or 0)
+
+
+def pending(c: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[tuple[int, str, Step]]:
+    v = current_version(c)
+    top = LATEST if upto is None else upto
+    return [m for m in MIGRATIONS if v < m[0] <= top]
+
+
+def migrate(c: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
+    """Apply pending steps, each in its own transaction; returns the versions applied."""
+    c.execute("""CREATE TABLE IF NOT EXISTS schema_version (
+                    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)""")
+    done = []
+    for version, name, step in pending(c, upto):
+        c.execute("BEGIN TRANSACTION")
+        try:
+            step(c)
+            c.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name])
+            c.execute("COMMIT")
+        except Exception:
+            c.execute("ROLLBACK")
+            raise
+        done.append(version)
+    return done

@@ -1,0 +1,344 @@
+"""DuckDB Store: one root connection per process, a cursor per unit of work.
+
+Every user action is one transaction that writes its rows and an audit event
+per row (before → after snapshots). Undo replays the last transaction of a
+workspace backwards and is itself recorded. Deleting moves rows to the trash
+(`deleted_at`, with a batch id so a cascade is restored together).
+
+The SQL here is deliberately plain (no DuckDB-only syntax outside of opening
+the file) so a PostgreSQL backend can follow.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+
+from strategy_core.errors import ConflictError, NotFoundError, StoreOpenError
+from strategy_core.store import migrations
+
+ENTITY_TABLES = ("workspace", "onion_node", "objective", "key_result")
+_CONFIG = {
+    # nothing may try to download (DESIGN.md §3)
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database, before DuckDB touches it."""
+    if not path.exists():
+        if not path.parent.exists():
+            raise StoreOpenError("store.error.no_folder", path=str(path.parent))
+        return
+    if path.is_dir():
+        raise StoreOpenError("store.error.foreign", path=str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise StoreOpenError("store.error.foreign", path=str(path))
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if len(head) < 12 or head[8:12] != _DUCKDB_MAGIC:
+        raise StoreOpenError("store.error.foreign", path=str(path))
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    return v
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+class Tx:
+    """One unit of work: its cursor, its transaction id, and audit-recording writes."""
+
+    def __init__(self, store: "Store", cur: duckdb.DuckDBPyConnection, workspace_id: int | None,
+                 action: str, actor: str | None):
+        self.store, self.cur = store, cur
+        self.workspace_id, self.action, self.actor = workspace_id, action, actor
+        self.txn = self.new_id()
+        self.now = dt.datetime.now().replace(microsecond=0)
+        self.events = 0
+
+    def new_id(self) -> int:
+        return int(self.cur.execute("SELECT nextval('id_seq')").fetchall()[0][0])
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
+        self.cur.execute(sql, list(params))
+        return _rows(self.cur)
+
+    def get(self, table: str, id_: int) -> dict[str, Any] | None:
+        assert table in ENTITY_TABLES
+        r = self.query(f"SELECT * FROM {table} WHERE id = ?", [id_])
+        return r[0] if r else None
+
+    def _audit(self, entity: str, entity_id: int, before: dict | None, after: dict | None,
+               undoes: int | None = None) -> None:
+        enc = lambda d: None if d is None else json.dumps({k: _plain(v) for k, v in d.items()}, ensure_ascii=False)
+        self.cur.execute(
+            "INSERT INTO audit_event (id, txn, workspace_id, at_time, actor, action, entity, entity_id, before, after, undoes)"
+            " VALUES (nextval('id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.txn, self.workspace_id, self.now, self.actor, self.action, entity, entity_id,
+             enc(before), enc(after), undoes])
+        self.events += 1
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        assert table in ENTITY_TABLES
+        row = dict(row)
+        row.setdefault("id", self.new_id())
+        cols = list(row)
+        self.cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         [row[c] for c in cols])
+        self._audit(table, row["id"], None, self.get(table, row["id"]))
+        return int(row["id"])
+
+    def update(self, table: str, id_: int, changes: dict[str, Any]) -> dict[str, Any]:
+        before = self.get(table, id_)
+        if before is None:
+            raise NotFoundError("error.not_found", entity=table, id=id_)
+        changes = {k: v for k, v in changes.items() if k != "id" and before.get(k) != v}
+        if not changes:
+            return before
+        sets = ", ".join(f"{c} = ?" for c in changes)
+        self.cur.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), id_])
+        after = self.get(table, id_)
+        self._audit(table, id_, before, after)
+        return after
+
+    def trash(self, table: str, ids: list[int], batch: int) -> None:
+        for id_ in ids:
+            self.update(table, id_, {"deleted_at": self.now, "deleted_batch": batch})
+
+    def restore_snapshot(self, table: str, id_: int, snapshot: dict[str, Any] | None, undoes: int) -> None:
+        """Put a row back exactly as a snapshot had it (None: the row did not exist)."""
+        before = self.get(table, id_)
+        if snapshot is None:
+            if before is not None:
+                self.cur.execute(f"DELETE FROM {table} WHERE id = ?", [id_])
+        else:
+            types = self.store.column_types(table)
+            cols = list(snapshot)
+            casts = [f"CAST(? AS {types[c]})" for c in cols]
+            if before is None:
+                self.cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(casts)})",
+                                 [snapshot[c] for c in cols])
+            else:
+                sets = ", ".join(f"{c} = {cast}" for c, cast in zip(cols, casts))
+                self.cur.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*[snapshot[c] for c in cols], id_])
+        self._audit(table, id_, before, self.get(table, id_), undoes=undoes)
+
+
+class Store:
+    """The workbench's database. Open with `open_store(path)`; share across threads freely."""
+
+    def __init__(self, path: str | os.PathLike, *, migrate: bool = True):
+        self.path = Path(path)
+        _check_file(self.path)
+        existed = self.path.exists()
+        try:
+            self._root = duckdb.connect(str(self.path), config=dict(_CONFIG))
+        except duckdb.IOException as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreOpenError("store.error.locked", path=str(self.path)) from None
+            raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=msg[:200]) from None
+        except duckdb.Error as e:
+            raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=str(e)[:200]) from None
+        self._lock = threading.Lock()
+        self._types: dict[str, dict[str, str]] = {}
+        self.backup_path: Path | None = None
+        try:
+            with self._cursor() as cur:
+                version = migrations.current_version(cur)
+                if version > migrations.LATEST:
+                    raise StoreOpenError("store.error.too_new", path=str(self.path), version=version,
+                                         latest=migrations.LATEST)
+                if version == 0 and existed and self._has_foreign_tables(cur):
+                    raise StoreOpenError("store.error.foreign", path=str(self.path))
+                if migrate and migrations.pending(cur):
+                    if existed and version > 0:
+                        self.backup_path = self._backup_before_migration(cur, version)
+                    migrations.migrate(cur)
+        except Exception:
+            self._root.close()
+            raise
+
+    # -- plumbing -------------------------------------------------------------
+    @staticmethod
+    def _has_foreign_tables(cur: duckdb.DuckDBPyConnection) -> bool:
+        n = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name <> 'schema_version'"
+                        ).fetchall()[0][0]
+        return n > 0
+
+    def _backup_before_migration(self, cur: duckdb.DuckDBPyConnection, version: int) -> Path:
+        cur.execute("CHECKPOINT")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        dest = self.path.with_name(f"{self.path.name}.bak-v{version}-{stamp}")
+        shutil.copy2(self.path, dest)
+        return dest
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            cur = self._root.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self._root.close()
+
+    def column_types(self, table: str) -> dict[str, str]:
+        if table not in self._types:
+            with self._cursor() as cur:
+                cur.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+                            [table])
+                self._types[table] = dict(cur.fetchall())
+        return self._types[table]
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
+        with self._cursor() as cur:
+            cur.execute(sql, list(params))
+            return _rows(cur)
+
+    @contextmanager
+    def transaction(self, workspace_id: int | None, action: str, actor: str | None = None) -> Iterator[Tx]:
+        """One user action: all of it is saved, or none of it."""
+        with self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                tx = Tx(self, cur, workspace_id, action, actor)
+                yield tx
+                cur.execute("COMMIT")
+            except duckdb.TransactionException:
+                cur.execute("ROLLBACK")
+                raise ConflictError("store.error.conflict") from None
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._cursor() as cur:
+            return migrations.current_version(cur)
+
+    # -- workspaces -----------------------------------------------------------
+    def list_workspaces(self, *, include_deleted: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_deleted else "WHERE deleted_at IS NULL"
+        return self.query(f"SELECT * FROM workspace {where} ORDER BY year DESC, name, id")
+
+    def get_workspace(self, workspace_id: int) -> dict[str, Any]:
+        r = self.query("SELECT * FROM workspace WHERE id = ? AND deleted_at IS NULL", [workspace_id])
+        if not r:
+            raise NotFoundError("error.not_found", entity="workspace", id=workspace_id)
+        return r[0]
+
+    def insert_workspace(self, tx: Tx, row: dict[str, Any]) -> int:
+        row = {**row, "created_at": tx.now}
+        wid = tx.new_id()
+        tx.workspace_id = wid
+        return tx.insert("workspace", {"id": wid, **row})
+
+    # -- generic entity access used by the domain services ------------------------
+    def rows(self, table: str, workspace_id: int, *, deleted: bool = False) -> list[dict[str, Any]]:
+        assert table in ENTITY_TABLES and table != "workspace"
+        cond = "IS NOT NULL" if deleted else "IS NULL"
+        return self.query(f"SELECT * FROM {table} WHERE workspace_id = ? AND deleted_at {cond} "
+                          f"ORDER BY position, id", [workspace_id])
+
+    def row(self, table: str, id_: int) -> dict[str, Any]:
+        assert table in ENTITY_TABLES
+        r = self.query(f"SELECT * FROM {table} WHERE id = ? AND deleted_at IS NULL", [id_])
+        if not r:
+            raise NotFoundError("error.not_found", entity=table, id=id_)
+        return r[0]
+
+    def next_position(self, tx: Tx, table: str, workspace_id: int) -> int:
+        r = tx.query(f"SELECT coalesce(max(position), -1) + 1 AS p FROM {table} WHERE workspace_id = ?",
+                     [workspace_id])
+        return int(r[0]["p"])
+
+    def counts(self, workspace_id: int) -> dict[str, int]:
+        out = {}
+        for table in ("onion_node", "objective", "key_result"):
+            out[table] = self.query(f"SELECT count(*) AS n FROM {table} WHERE workspace_id = ? AND deleted_at IS NULL",
+                                    [workspace_id])[0]["n"]
+        return out
+
+    # -- trash ----------------------------------------------------------------
+    def trash_batches(self, workspace_id: int) -> list[dict[str, Any]]:
+        """Deleted things of a workspace, one entry per delete action (newest first)."""
+        parts = []
+        for table in ("onion_node", "objective", "key_result"):
+            label = {"onion_node": "name", "objective": "title", "key_result": "statement"}[table]
+            parts.append(f"SELECT '{table}' AS entity, id, {label} AS label, deleted_at, deleted_batch "
+                         f"FROM {table} WHERE workspace_id = ? AND deleted_at IS NOT NULL")
+        rows = self.query(" UNION ALL ".join(parts) + " ORDER BY deleted_at DESC, deleted_batch DESC, id",
+                          [workspace_id] * 3)
+        batches: dict[int, dict[str, Any]] = {}
+        for r in rows:
+            b = batches.setdefault(r["deleted_batch"], {"batch": r["deleted_batch"], "deleted_at": r["deleted_at"],
+                                                         "items": []})
+            b["items"].append(r)
+        return list(batches.values())
+
+    def deleted_workspaces(self) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM workspace WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC")
+
+    def batch_rows(self, tx: Tx, batch: int) -> list[tuple[str, int]]:
+        out = []
+        for table in ENTITY_TABLES:
+            for r in tx.query(f"SELECT id FROM {table} WHERE deleted_batch = ? AND deleted_at IS NOT NULL", [batch]):
+                out.append((table, int(r["id"])))
+        return out
+
+    # -- audit and undo -------------------------------------------------------
+    def audit(self, workspace_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM audit_event WHERE workspace_id = ? ORDER BY id DESC LIMIT ?",
+                          [workspace_id, limit])
+
+    def last_undoable(self, workspace_id: int) -> dict[str, Any] | None:
+        """The newest transaction of the workspace that is not an undo and was not undone."""
+        r = self.query(
+            "SELECT txn, min(action) AS action, min(at_time) AS at_time, count(*) AS events FROM audit_event a "
+            "WHERE workspace_id = ? AND undoes IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM audit_event u WHERE u.undoes = a.txn) "
+            "GROUP BY txn ORDER BY txn DESC LIMIT 1", [workspace_id])
+        return r[0] if r else None
+
+    def undo(self, workspace_id: int, actor: str | None = None) -> dict[str, Any] | None:
+        """Undo the last change of the workspace; returns what was undone, or None."""
+        last = self.last_undoable(workspace_id)
+        if last is None:
+            return None
+        with self.transaction(workspace_id, "undo", actor) as tx:
+            events = tx.query("SELECT * FROM audit_event WHERE txn = ? ORDER BY id DESC", [last["txn"]])
+            for ev in events:
+                before = json.loads(ev["before"]) if ev["before"] else None
+                tx.restore_snapshot(ev["entity"], int(ev["entity_id"]), before, undoes=int(last["txn"]))
+        return last
+
+
+def open_store(path: str | os.PathLike | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at *path* or $WORKBENCH_DB."""
+    return Store(path or default_db_path())
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("WORKBENCH_DB")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data" / "workbench.duckdb"

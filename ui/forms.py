@@ -1,0 +1,128 @@
+"""Forms whose errors appear next to the field that caused them.
+
+A Form namespaces widget keys, and `submit()` builds an on_click callback that
+gathers the values, calls the core, and on ValidationError keeps each message
+under its field; nothing is saved then, and nothing the user typed is lost.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import streamlit as st
+
+from strategy_core.errors import ValidationError, WorkbenchError
+from ui.state import flash, lang, tr
+
+
+class Form:
+    def __init__(self, key: str):
+        self.key = key
+
+    def k(self, field: str) -> str:
+        return f"{self.key}__{field}"
+
+    @property
+    def _errors(self) -> dict[str, list[str]]:
+        return st.session_state.setdefault(f"_err_{self.key}", {})
+
+    def errors(self, field: str) -> None:
+        """Render the messages for *field* right under its widget."""
+        for msg in self._errors.get(field, []):
+            st.markdown(f":red[⚠ {escape_md(msg)}]")
+
+    def general_errors(self) -> None:
+        for msg in self._errors.get("_general", []):
+            st.error(msg, icon="⚠️")
+
+    def has_errors(self) -> bool:
+        return any(self._errors.values())
+
+    def value(self, field: str, default: Any = None) -> Any:
+        return st.session_state.get(self.k(field), default)
+
+    def seed(self, values: dict[str, Any]) -> None:
+        """Put initial values into the widgets (only where the user has not typed yet)."""
+        for f, v in values.items():
+            st.session_state.setdefault(self.k(f), v)
+
+    def reset(self, fields: Iterable[str]) -> None:
+        for f in fields:
+            st.session_state.pop(self.k(f), None)
+        st.session_state.pop(f"_err_{self.key}", None)
+
+    def submit(self, action: Callable[[dict[str, Any]], Any], fields: Iterable[str], *,
+               ok: str | None = None, clear: bool = False,
+               then: Callable[[Any], None] | None = None) -> Callable[[], None]:
+        fields = list(fields)
+
+        def callback() -> None:
+            values = {f: st.session_state.get(self.k(f)) for f in fields}
+            errors: dict[str, list[str]] = {}
+            try:
+                result = action(values)
+            except ValidationError as e:
+                for fe in e.errors:
+                    target = fe.field if fe.field in fields else "_general"
+                    text = fe.text(lang()) if target != "_general" else f"{tr('field.' + fe.field)}: {fe.text(lang())}"
+                    errors.setdefault(target, []).append(text)
+                st.session_state[f"_err_{self.key}"] = errors
+                return
+            except WorkbenchError as e:
+                st.session_state[f"_err_{self.key}"] = {"_general": [e.text(lang())]}
+                return
+            st.session_state[f"_err_{self.key}"] = {}
+            if clear:
+                for f in fields:
+                    st.session_state.pop(self.k(f), None)
+            if ok:
+                flash(ok)
+            if then:
+                then(result)
+
+        return callback
+
+
+_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~:"
+
+
+def escape_md(text: Any) -> str:
+    """User text shown through st.markdown must not turn into markup, links or HTML."""
+    s = "" if text is None else str(text)
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+
+
+def action_button(label: str, fn: Callable[[], Any], *, key: str, ok: str | None = None,
+                  type: str = "secondary", help: str | None = None, disabled: bool = False) -> None:
+    """A button that runs one core action; errors become a toast, not a traceback."""
+    def callback() -> None:
+        try:
+            fn()
+        except WorkbenchError as e:
+            flash(e.text(lang()), icon="⚠️")
+            return
+        if ok:
+            flash(ok)
+
+    st.button(label, key=key, on_click=callback, type=type, help=help, disabled=disabled)
+
+
+def reset_all_forms() -> None:
+    """Forget every form's typed values, so widgets show the database again (after undo or a switch)."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and ("__" in key or key.startswith("_err_")):
+            del st.session_state[key]
+
+
+def undo_button(store, workspace_id: int, *, key: str, type: str = "secondary") -> None:
+    """Undo the workspace's last change (named on the button); the forms then show the database again."""
+    from ui.state import actor
+    last = store.last_undoable(workspace_id)
+    if last is None:
+        return
+
+    def _undo() -> None:
+        store.undo(workspace_id, actor())
+        reset_all_forms()
+
+    action_button(tr("sidebar.undo", action=tr("action." + last["action"])), _undo, key=key,
+                  ok=tr("sidebar.undone"), type=type, help=tr("sidebar.undo_help"))

@@ -1,0 +1,76 @@
+"""Session-level state: the cached Store, the language, the current workspace, the actor."""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from strategy_core.errors import StoreOpenError
+from strategy_core.i18n import LANGS, lang_from_locale, t
+from strategy_core.store.store import Store, default_db_path
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str) -> Store:
+    # one root connection per process; the Store hands out a cursor per unit of work
+    return Store(path)
+
+
+def db_path() -> str:
+    return str(os.environ.get("WORKBENCH_DB") or default_db_path())
+
+
+def store() -> Store:
+    """The process's Store; on a file that cannot be opened, say why in plain words and stop."""
+    try:
+        return _open(db_path())
+    except StoreOpenError as e:
+        st.error(e.text(lang()))
+        st.stop()
+
+
+def lang() -> str:
+    if "lang" not in st.session_state:
+        asked = st.query_params.get("lang")
+        st.session_state["lang"] = asked if asked in LANGS else lang_from_locale(st.context.locale)
+    return st.session_state["lang"]
+
+
+def tr(key: str, **params) -> str:
+    """t() in the session's language."""
+    return t(key, lang(), **params)
+
+
+def actor() -> str | None:
+    return st.session_state.get("actor") or None
+
+
+def workspace_id() -> int | None:
+    """The current workspace, falling back to the newest one that exists."""
+    s = store()
+    wanted = st.session_state.get("workspace_id")
+    live = s.list_workspaces()
+    if wanted is not None and any(w["id"] == wanted for w in live):
+        return wanted
+    if live:
+        st.session_state["workspace_id"] = live[0]["id"]
+        return live[0]["id"]
+    st.session_state.pop("workspace_id", None)
+    return None
+
+
+def set_workspace(wid: int | None) -> None:
+    if wid is None:
+        st.session_state.pop("workspace_id", None)
+    else:
+        st.session_state["workspace_id"] = wid
+
+
+def flash(message: str, icon: str = "✅") -> None:
+    """A message shown once on the next run (survives the rerun a callback triggers)."""
+    st.session_state.setdefault("_flash", []).append((message, icon))
+
+
+def show_flash() -> None:
+    for message, icon in st.session_state.pop("_flash", []):
+        st.toast(message, icon=icon)
