@@ -7,12 +7,11 @@ import streamlit as st
 from strategy_core.i18n import LANGS
 from ui import frame, state
 from ui.forms import reset_all_forms, undo_button
-from ui.state import tr
 
 st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wide")
 lang = state.lang()
+tr = state.translator(lang)
 store = state.store()
-frame.mark()
 
 PAGES = {
     "home": st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
@@ -62,4 +61,5 @@ with st.sidebar:
                   max_chars=80)
 
 state.show_flash()
-nav.run()
+with frame.framed():
+    nav.run()

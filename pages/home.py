@@ -4,9 +4,9 @@ import streamlit as st
 from strategy_core import demo, progress
 from ui import frame, state
 from ui.forms import escape_md
-from ui.state import tr
 
 frame.guard("home")
+tr = state.translator(state.lang())
 
 STATUS_ICON = {progress.DONE: "✅", progress.IN_PROGRESS: "🟡", progress.NOT_STARTED: "⚪"}
 

@@ -10,10 +10,10 @@ from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
 from ui import frame, state
 from ui.forms import Form, action_button, escape_md
-from ui.state import tr
 from ui.widgets import show_findings
 
 frame.guard("okr")
+tr = state.translator(state.lang())
 
 store = state.store()
 lang = state.lang()

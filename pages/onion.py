@@ -6,9 +6,9 @@ from strategy_core import charts, okr, onion
 from strategy_core.numbers import format_money, format_number, format_percent
 from ui import frame, state
 from ui.forms import Form, action_button, escape_md
-from ui.state import tr
 
 frame.guard("onion")
+tr = state.translator(state.lang())
 
 store = state.store()
 lang = state.lang()

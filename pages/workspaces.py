@@ -10,9 +10,9 @@ from strategy_core.i18n import LANGS
 from strategy_core.numbers import CURRENCIES
 from ui import frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms, undo_button
-from ui.state import tr
 
 frame.guard("workspaces")
+tr = state.translator(state.lang())
 
 store = state.store()
 lang = state.lang()

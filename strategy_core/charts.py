@@ -54,11 +54,11 @@ def onion_icicle(rows: list[dict], *, title: str, row_labels: dict[int, str], st
 
 def strength_bars(data: list[dict], *, title: str, words: dict[str, str]) -> alt.Chart:
     """OKR set strength per team (0–100 %), a bar each with its percentage written on it."""
-    df = pd.DataFrame(data)
+    df = pd.DataFrame(data).sort_values("strength", ascending=False)
     df["pct"] = (df["strength"] * 100).round(0)
     df["label"] = df["pct"].map(lambda v: f"{v:.0f}%")
     base = alt.Chart(df).encode(
-        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("name:N", sort=list(df["name"]), title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("pct:Q", title=words["strength"], scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("name:N", title=words["team"]), alt.Tooltip("label:N", title=words["strength"])])
     bars = base.mark_bar(cornerRadiusEnd=3).encode(

@@ -4,6 +4,7 @@ and the alignment of each lower objective to the KR above it that it supports.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from strategy_core import fields as F
@@ -233,17 +234,23 @@ def cascade(objectives: list[dict], krs: list[dict]) -> list[dict]:
 
 
 def _dot_label(text: str, width: int = 18) -> str:
+    """Wrap a label for Graphviz: CJK may break between characters, Latin text between words."""
     text = (text or "").replace("\\", "\\\\").replace('"', '\\"')
+    tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text)
     lines, line, n = [], "", 0
-    for ch in text:
-        w = 2 if ord(ch) > 0x2E80 else 1
-        if n + w > width * 2 and line:
-            lines.append(line)
+    for tok in tokens:
+        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in tok)
+        if tok.isspace():
+            if line:
+                line, n = line + " ", n + 1
+            continue
+        if n + w > width * 2 and line.strip():
+            lines.append(line.rstrip())
             line, n = "", 0
-        line += ch
+        line += tok
         n += w
-    if line:
-        lines.append(line)
+    if line.strip():
+        lines.append(line.rstrip())
     if len(lines) > 3:
         lines = lines[:3]
         lines[-1] = lines[-1][:-1] + "…"

@@ -1,26 +1,40 @@
 """The frame guard (DESIGN.md §3).
 
-With a `pages/` folder beside app.py, Streamlit runs a deep link such as
-/okr as that file alone until st.navigation has run once in the process: no
-sidebar, no language, no workspace. app.py marks the session; a page that runs
-without the mark remembers where the user wanted to go and sends the run back
+With a `pages/` folder beside app.py, Streamlit runs a page file alone — no
+sidebar, no language, no workspace — until st.navigation has run once in the
+process (a fresh server's first deep link such as /okr; AppTest does the same
+on every run). app.py runs each page inside `framed()`; a page that finds
+itself outside it remembers where the user wanted to go and sends the run back
 through app.py, which then switches to that page.
+
+The mark is per script run (a thread-local set only while app.py runs the
+page), so a stale session flag can never let a frameless run through.
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
 import streamlit as st
 
-_MARK = "_framed"
 _TARGET = "_frame_target"
+_run = threading.local()
 
 
-def mark() -> None:
-    st.session_state[_MARK] = True
+@contextmanager
+def framed() -> Iterator[None]:
+    """app.py: run the selected page inside this."""
+    _run.inside = True
+    try:
+        yield
+    finally:
+        _run.inside = False
 
 
 def guard(url_path: str) -> None:
     """First line of every page: no frame → go through app.py, then come back here."""
-    if not st.session_state.get(_MARK):
+    if not getattr(_run, "inside", False):
         st.session_state[_TARGET] = url_path
         st.switch_page("app.py")
 

@@ -37,8 +37,15 @@ def lang() -> str:
 
 
 def tr(key: str, **params) -> str:
-    """t() in the session's language."""
+    """t() in the session's language (inside a script run or a callback)."""
     return t(key, lang(), **params)
+
+
+def translator(language: str):
+    """t() bound to *language*: for format_func and anything Streamlit may call outside the run."""
+    def bound(key: str, **params) -> str:
+        return t(key, language, **params)
+    return bound
 
 
 def actor() -> str | None:

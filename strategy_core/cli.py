@@ -1,0 +1,419 @@
+"""The command line: ``python -m strategy_core [--db PATH] [--lang zh|en] COMMAND ...``
+
+A thin skin over the core (no SQL here, no Streamlit): it opens the Store,
+calls the domain modules and prints their findings in the chosen language.
+
+Commands
+  init        create the database file or migrate it; print its path and schema version
+  demo        load the demo company as a new workspace (``--year N``); print its id and name
+  workspaces  list the live workspaces (``--format text|json``)
+  check       onion consistency findings and OKR quality problems (warn + fail) of one
+              workspace (``--workspace ID``) or of every live one (``--format text|json``)
+
+Global options (before or after the command): ``--db PATH`` (default: $WORKBENCH_DB,
+else data/workbench.duckdb) and ``--lang zh|en`` (default: from $LANG, else zh).
+
+Exit codes: 0 done (``check``: no errors); 1 ``check`` found at least one fail;
+2 usage or file problem — a bad option, a database file that is locked by another
+process, foreign, corrupt or missing, an unknown workspace id. Problems are plain
+words on stderr, never a traceback.
+
+``check --format json`` (stable: keys may be added, none removed or renamed)::
+
+    {"db": "<path>", "lang": "zh" | "en", "errors": <int>, "warnings": <int>,
+     "workspaces": [
+       {"id": <int>, "name": <str>, "year": <int>, "currency": <str>,
+        "errors": <int>, "warnings": <int>,
+        "findings": [
+          {"rule": "onion.units_price", "severity": "fail" | "warn",
+           "entity": "onion_node" | "objective" | "key_result" | "workspace",
+           "entity_id": <int | null>, "label": <name of the entity | null>,
+           "field": <str | null>, "message": <catalog key>, "params": {...},
+           "text": <the finding in --lang>, "gap": <float | null, money, negative = short>,
+           "gap_text": <gap in the workspace currency | null>,
+           "example": <catalog key | null>, "example_text": <str | null>}]}]}
+
+Onion findings come first (tree order), then the OKR quality findings in
+``quality.check_all`` order. Dates are ISO strings; NaN/inf become null.
+
+``workspaces --format json``::
+
+    {"db": "<path>", "workspaces": [{"id", "name", "year", "currency", "industry",
+                                     "day_basis", "language", "created_at"}]}
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import decimal
+import json
+import math
+import os
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable, Sequence, TextIO
+
+import duckdb
+
+from strategy_core import demo, okr, onion, quality, workspace
+from strategy_core.errors import ValidationError, WorkbenchError
+from strategy_core.findings import FAIL, WARN, Finding, problems
+from strategy_core.i18n import LANGS, lang_from_locale, t
+from strategy_core.numbers import format_money
+from strategy_core.store.store import Store, default_db_path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("init", "demo", "workspaces", "check")
+FORMATS = ("text", "json")
+PROG = "python -m strategy_core"
+
+
+class CliError(Exception):
+    """A usage or IO problem the CLI reports itself (catalog key + params)."""
+
+    def __init__(self, key: str, **params: Any):
+        self.key, self.params = key, params
+        super().__init__(key)
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+
+# -- language ---------------------------------------------------------------------
+
+def env_lang() -> str:
+    """$LANG → zh | en (anything else, or unset: zh)."""
+    return lang_from_locale(os.environ.get("LANG"))
+
+
+def _early_lang(argv: Sequence[str]) -> str:
+    """The --lang given anywhere on the line (so --help and argparse errors speak it)."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    try:
+        ns, _ = pre.parse_known_args(list(argv))
+    except SystemExit:  # e.g. "--lang" without a value: the real parser will say so
+        ns = argparse.Namespace(lang=None)
+    return ns.lang if ns.lang in LANGS else env_lang()
+
+
+# -- parser -------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the error line in the chosen language (exit code 2, no traceback)."""
+
+    lang = "zh"
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, t("cli.error.usage", self.lang, prog=self.prog, detail=message) + "\n")
+
+
+def _year(lang: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            year = int(value.strip())
+        except (ValueError, AttributeError):
+            year = None
+        if year is None or not workspace.YEAR_MIN <= year <= workspace.YEAR_MAX:
+            raise argparse.ArgumentTypeError(t("cli.error.bad_year", lang, value=value,
+                                               min=workspace.YEAR_MIN, max=workspace.YEAR_MAX))
+        return year
+    return parse
+
+
+def _workspace_id(lang: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            return int(value.strip())
+        except (ValueError, AttributeError):
+            raise argparse.ArgumentTypeError(t("cli.error.bad_id", lang, value=value)) from None
+    return parse
+
+
+def _add_globals(p: argparse.ArgumentParser, lang: str) -> argparse._ArgumentGroup:
+    # SUPPRESS on both levels: a value given before the command is not overwritten by the
+    # subparser's default; the real defaults are resolved after parsing.
+    g = p.add_argument_group(t("cli.help.global_options", lang))
+    g.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help.help", lang))
+    g.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.help.db", lang))
+    g.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
+    return g
+
+
+def _new_parser(lang: str, **kw: Any) -> _Parser:
+    p = _Parser(add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+    p.lang = lang
+    return p
+
+
+def build_parser(lang: str = "zh") -> _Parser:
+    """The whole command line, its help texts in *lang*."""
+    parser = _new_parser(lang, prog=PROG, description=t("cli.description", lang), epilog=t("cli.epilog", lang))
+    _add_globals(parser, lang)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.help.commands", lang),
+                                parser_class=_Parser)
+
+    def command(name: str, epilog: str | None = None) -> argparse._ArgumentGroup:
+        """A command parser; returns the group its own options go in (argparse's
+        untranslated "options:" heading stays empty, so it is not shown)."""
+        p = sub.add_parser(name, help=t(f"cli.help.{name}", lang), description=t(f"cli.desc.{name}", lang),
+                           epilog=epilog, add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.lang = lang
+        own = p.add_argument_group(t("cli.help.command_options", lang))
+        _add_globals(p, lang)
+        return own
+
+    command("init")
+    g = command("demo")
+    g.add_argument("--year", type=_year(lang), metavar="N", help=t("cli.help.year", lang))
+    g = command("workspaces")
+    g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
+    g = command("check", epilog=t("cli.epilog.check", lang))
+    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.workspace", lang))
+    g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
+    assert tuple(sub.choices) == COMMANDS
+    return parser
+
+
+# -- helpers ------------------------------------------------------------------------
+
+def _open(db: Path, *, must_exist: bool) -> Store:
+    """Open (and migrate) the Store; read-only commands refuse to create a new file."""
+    if must_exist and not db.exists():
+        raise CliError("cli.error.no_db", path=str(db))
+    return Store(db)
+
+
+def jsonable(v: Any) -> Any:
+    """Plain JSON values: dates as ISO strings, NaN/inf as null, tuples/sets as lists."""
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted((jsonable(x) for x in v), key=str)
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return jsonable(float(v))
+    if hasattr(v, "item"):  # numpy scalars
+        return jsonable(v.item())
+    return str(v)
+
+
+def _dump(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * max(0, width - _width(s))
+
+
+def _short(s: Any, limit: int = 60) -> str:
+    s = " ".join(str(s or "").split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+# -- commands -----------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    existed = db.exists()
+    if not existed and not db.parent.exists():
+        try:
+            db.parent.mkdir(parents=True)
+        except OSError as e:
+            raise CliError("cli.error.mkdir", path=str(db.parent), detail=e.strerror or str(e)) from None
+    store = _open(db, must_exist=False)
+    try:
+        version = store.schema_version
+        if not existed:
+            out.write(t("cli.init.created", lang, path=str(db.resolve()), version=version) + "\n")
+        elif store.backup_path is not None:
+            out.write(t("cli.init.migrated", lang, path=str(db.resolve()), version=version,
+                        backup=str(store.backup_path)) + "\n")
+        else:
+            out.write(t("cli.init.ready", lang, path=str(db.resolve()), version=version) + "\n")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    store = _open(db, must_exist=False)
+    try:
+        wid = demo.load(store, lang, args.year, actor="cli")
+        ws = store.get_workspace(wid)
+    finally:
+        store.close()
+    out.write(t("cli.demo.loaded", lang, id=wid, name=ws["name"], year=ws["year"]) + "\n")
+    out.write(t("cli.demo.next", lang, id=wid) + "\n")
+    return EXIT_OK
+
+
+def cmd_workspaces(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    store = _open(db, must_exist=True)
+    try:
+        rows = store.list_workspaces()
+    finally:
+        store.close()
+    if args.format == "json":
+        keep = ("id", "name", "year", "currency", "industry", "day_basis", "language", "created_at")
+        _dump({"db": str(db), "workspaces": [{k: r.get(k) for k in keep} for r in rows]}, out)
+        return EXIT_OK
+    if not rows:
+        out.write(t("cli.workspaces.none", lang) + "\n")
+        return EXIT_OK
+    head = [t(f"cli.col.{c}", lang) for c in ("id", "name", "year", "currency")]
+    table = [[str(r["id"]), str(r["name"]), str(r["year"]), str(r["currency"])] for r in rows]
+    widths = [max(_width(x) for x in col) for col in zip(head, *table)]
+    for line in [head, *table]:
+        out.write("  ".join(_pad(x, w) for x, w in zip(line, widths)).rstrip() + "\n")
+    return EXIT_OK
+
+
+def workspace_findings(store: Store, ws: dict[str, Any]) -> list[Finding]:
+    """Every onion finding and every OKR quality problem (warn + fail) of one workspace."""
+    nodes = onion.list_nodes(store, ws["id"])
+    objectives = okr.list_objectives(store, ws["id"])
+    krs = okr.list_key_results(store, ws["id"])
+    found = list(onion.compute(nodes, ws).findings)
+    found += problems(quality.check_all(objectives, krs, ws["year"]))
+    return [f for f in found if f.severity in (FAIL, WARN)]
+
+
+def _labels(store: Store, ws: dict[str, Any]) -> dict[tuple[str, Any], str]:
+    out: dict[tuple[str, Any], str] = {("workspace", None): ws["name"], ("workspace", ws["id"]): ws["name"]}
+    for n in onion.list_nodes(store, ws["id"]):
+        out[("onion_node", n["id"])] = n["name"]
+    for o in okr.list_objectives(store, ws["id"]):
+        out[("objective", o["id"])] = o["title"]
+    for k in okr.list_key_results(store, ws["id"]):
+        out[("key_result", k["id"])] = k["statement"]
+    return out
+
+
+def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict[str, Any]]:
+    """The data behind `check`: one entry per workspace (see the module docstring for the shape)."""
+    live = store.list_workspaces()
+    if workspace_id is not None:
+        chosen = [w for w in live if w["id"] == workspace_id]
+        if not chosen:
+            if not live:
+                raise CliError("cli.error.unknown_workspace_none", id=workspace_id)
+            raise CliError("cli.error.unknown_workspace", id=workspace_id,
+                           ids=", ".join(f"{w['id']} ({w['name']})" for w in live))
+    else:
+        chosen = live
+    report = []
+    for ws in chosen:
+        currency = ws.get("currency") or "CNY"
+        labels = _labels(store, ws)
+        items = []
+        for f in workspace_findings(store, ws):
+            d = f.to_dict(lang, currency)
+            d["label"] = labels.get((f.entity, f.entity_id))
+            d["gap_text"] = (format_money(f.gap, currency, lang, exact=True)
+                             if f.gap is not None and math.isfinite(f.gap) else None)
+            items.append(d)
+        report.append({"id": ws["id"], "name": ws["name"], "year": ws["year"], "currency": currency,
+                       "errors": sum(1 for d in items if d["severity"] == FAIL),
+                       "warnings": sum(1 for d in items if d["severity"] == WARN),
+                       "findings": items})
+    return report
+
+
+def cmd_check(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    store = _open(db, must_exist=True)
+    try:
+        report = check_report(store, args.workspace, lang)
+    finally:
+        store.close()
+    errors = sum(w["errors"] for w in report)
+    warnings = sum(w["warnings"] for w in report)
+    if args.format == "json":
+        _dump({"db": str(db), "lang": lang, "errors": errors, "warnings": warnings, "workspaces": report}, out)
+    else:
+        _print_check(report, lang, out, errors, warnings)
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _print_check(report: list[dict[str, Any]], lang: str, out: TextIO, errors: int, warnings: int) -> None:
+    if not report:
+        out.write(t("cli.check.none", lang) + "\n")
+        return
+    sev_width = max(_width(t(f"cli.severity.{s}", lang)) for s in (FAIL, WARN))
+    for i, w in enumerate(report):
+        if i:
+            out.write("\n")
+        out.write(t("cli.check.header", lang, id=w["id"], name=w["name"], year=w["year"],
+                    currency=w["currency"]) + "\n")
+        for d in w["findings"]:
+            what = t(f"cli.entity.{d['entity']}", lang)
+            if d.get("label"):
+                what = t("cli.check.entity", lang, entity=what, label=_short(d["label"]))
+            line = f"  {_pad(t('cli.severity.' + d['severity'], lang), sev_width)}  {what}  [{d['rule']}]"
+            if d.get("gap_text"):
+                line += "  " + t("cli.check.gap", lang, gap=d["gap_text"])
+            out.write(line + "\n")
+            out.write(f"  {' ' * sev_width}  {d['text']}\n")
+        if not w["findings"]:
+            out.write("  " + t("cli.check.clean", lang) + "\n")
+        else:
+            out.write("  " + t("cli.check.summary", lang, errors=w["errors"], warnings=w["warnings"]) + "\n")
+    if len(report) > 1:
+        out.write("\n" + t("cli.check.total", lang, count=len(report), errors=errors, warnings=warnings) + "\n")
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str, TextIO], int]] = {
+    "init": cmd_init, "demo": cmd_demo, "workspaces": cmd_workspaces, "check": cmd_check}
+
+
+# -- entry ----------------------------------------------------------------------------
+
+def _say(err: TextIO, lang: str, message: str) -> None:
+    err.write(t("cli.error.prefix", lang, message=message) + "\n")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code (argparse itself exits 0 on --help, 2 on misuse)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    lang = _early_lang(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", None) or lang
+    if not args.command:
+        parser.print_help(err)
+        return EXIT_USAGE
+    db = Path(getattr(args, "db", None) or default_db_path()).expanduser()
+    try:
+        return HANDLERS[args.command](args, db, lang, out)
+    except ValidationError as e:
+        _say(err, lang, " ".join([e.text(lang), *e.texts(lang)]))
+    except (CliError, WorkbenchError) as e:
+        _say(err, lang, e.text(lang))
+    except BrokenPipeError:  # the reader of stdout left (`| head`): not a file problem
+        raise
+    except duckdb.Error as e:
+        _say(err, lang, t("cli.error.database", lang, path=str(db), detail=_short(e, 300)))
+    except OSError as e:
+        _say(err, lang, t("cli.error.io", lang, path=e.filename or str(db), detail=e.strerror or str(e)))
+    except KeyboardInterrupt:
+        _say(err, lang, t("cli.error.interrupted", lang))
+        return 130
+    except Exception as e:  # never a traceback; but say what broke
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        _say(err, lang, t("cli.error.unexpected", lang, kind=type(e).__name__, detail=_short(e, 300)))
+    return EXIT_USAGE

@@ -1,0 +1,76 @@
+"""A real server and a real headless Chromium (Debian's /usr/bin/chromium, never a downloaded one)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(db_path: Path, port: int | None = None):
+    """`streamlit run app.py` on 127.0.0.1 with WORKBENCH_DB=db_path; yields the base URL."""
+    port = port or free_port()
+    env = {**os.environ, "WORKBENCH_DB": str(db_path)}
+    log = open(db_path.with_suffix(f".server-{port}.log"), "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.port", str(port), "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("the server did not start: " + db_path.with_suffix(f".server-{port}.log")
+                                       .read_text())
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
+def browser(locale: str = "en-US"):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ctx = b.new_context(viewport={"width": 1920, "height": 1080}, locale=locale)
+        ctx.set_default_timeout(30_000)
+        try:
+            yield ctx.new_page()
+        finally:
+            ctx.close()
+            b.close()
+
+
+def settle(page, extra_ms: int = 400) -> None:
+    """Wait until the script has finished its run (and the page has painted)."""
+    page.wait_for_selector(IDLE, timeout=30_000)
+    page.wait_for_timeout(extra_ms)
+    page.wait_for_selector(IDLE, timeout=30_000)

@@ -1,0 +1,312 @@
+"""The command line, run as a person would: `python -m strategy_core ...` in a subprocess,
+on real DuckDB files in a temp folder."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from strategy_core import cli, onion, quality, workspace
+from strategy_core.i18n import catalog, t
+from strategy_core.store import migrations
+from strategy_core.store.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES_GAP = "3,000,333"
+
+
+def run(*args: str, lang_env: str = "C.UTF-8", timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("WORKBENCH_DB", "LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = lang_env
+    return subprocess.run([sys.executable, "-m", "strategy_core", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+
+
+def plain_error(p: subprocess.CompletedProcess) -> None:
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
+    assert p.stderr.strip()
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> tuple[Path, int]:
+    db = tmp_path_factory.mktemp("demo") / "workbench.duckdb"
+    assert run("init", "--db", db).returncode == 0
+    p = run("demo", "--db", db, "--lang", "en", "--year", "2026")
+    assert p.returncode == 0, p.stderr
+    wid = int(re.search(r"workspace (\d+)", p.stdout).group(1))
+    return db, wid
+
+
+@pytest.fixture()
+def clean_db(tmp_path) -> tuple[Path, int, int]:
+    """Two workspaces built through the core: one with a consistent onion and no objectives,
+    one whose only finding is a warning (a sum node with no children yet)."""
+    db = tmp_path / "clean.duckdb"
+    store = Store(db)
+    try:
+        ok = workspace.create(store, {"name": "Consistent Co", "year": 2026, "currency": "USD"})
+        root = onion.add_node(store, ok, None, {"name": "Revenue", "kind": "amount", "amount": 1_200_000})
+        onion.add_node(store, ok, root, {"name": "Product", "kind": "share", "share": 60,
+                                         "units": 100, "unit_price": 600})  # 60 % of 100,000 a month
+        onion.add_node(store, ok, root, {"name": "Services", "kind": "share", "share": 40})
+        warn = workspace.create(store, {"name": "Half-done Co", "year": 2026})
+        onion.add_node(store, warn, None, {"name": "Revenue", "kind": "sum"})
+    finally:
+        store.close()
+    return db, ok, warn
+
+
+# -- help ------------------------------------------------------------------------------
+
+def test_help_lists_every_command():
+    parser_commands = tuple(cli.build_parser("en")._subparsers._group_actions[0].choices)
+    assert parser_commands == cli.COMMANDS
+    for lang in ("en", "zh"):
+        p = run("--help", "--lang", lang)
+        assert p.returncode == 0, p.stderr
+        for name in cli.COMMANDS:
+            assert re.search(rf"^\s+{name}\s+\S", p.stdout, re.M), (name, p.stdout)
+            assert t(f"cli.help.{name}", lang) in p.stdout
+        assert "--db" in p.stdout and "--lang" in p.stdout
+    for name in cli.COMMANDS:  # every command documented, in the module docs too
+        assert re.search(rf"^\s+{name}\s", cli.__doc__, re.M), name
+        p = run(name, "--help", "--lang", "en")
+        assert p.returncode == 0, p.stderr
+        assert "--db" in p.stdout and "--lang" in p.stdout
+    assert "--year" in run("demo", "--help").stdout
+    check_help = run("check", "--help").stdout
+    assert "--workspace" in check_help and "--format" in check_help
+
+
+def test_no_command_prints_help_and_exits_2():
+    p = run()
+    assert p.returncode == 2
+    assert "init" in p.stderr and "check" in p.stderr
+
+
+def test_cli_catalog_keys_match_and_cover_the_code():
+    en = {k for k in catalog("en") if k.startswith("cli.")}
+    zh = {k for k in catalog("zh") if k.startswith("cli.")}
+    assert en == zh
+    source = Path(cli.__file__).read_text(encoding="utf-8")
+    used = set(re.findall(r'"(cli\.[a-z_.]+[a-z_])"', source))
+    used |= {f"cli.{kind}.{c}" for kind in ("help", "desc") for c in cli.COMMANDS}
+    used |= {f"cli.col.{c}" for c in ("id", "name", "year", "currency")}
+    used |= {f"cli.severity.{s}" for s in ("fail", "warn")}
+    used |= {f"cli.entity.{e}" for e in ("onion_node", "objective", "key_result", "workspace")}
+    assert used - en == set()
+
+
+# -- init, demo, workspaces --------------------------------------------------------------
+
+def test_init_creates_the_file_and_reports_the_schema_version(tmp_path):
+    db = tmp_path / "new" / "w.duckdb"
+    p = run("init", "--db", db, "--lang", "en")
+    assert p.returncode == 0, p.stderr
+    assert db.is_file()
+    assert str(db) in p.stdout and f"schema version {migrations.LATEST}" in p.stdout
+    again = run("--lang", "zh", "init", "--db", db)
+    assert again.returncode == 0, again.stderr
+    assert str(db) in again.stdout and str(migrations.LATEST) in again.stdout and "已就绪" in again.stdout
+
+
+def test_global_options_before_or_after_the_command(demo_db):
+    db, _ = demo_db
+    before = run("--db", db, "--lang", "en", "workspaces", "--format", "json")
+    after = run("workspaces", "--format", "json", "--db", db, "--lang", "en")
+    assert before.returncode == after.returncode == 0
+    assert json.loads(before.stdout)["workspaces"] == json.loads(after.stdout)["workspaces"]
+
+
+def test_workspaces_text_and_json(demo_db):
+    db, wid = demo_db
+    p = run("workspaces", "--db", db, "--format", "json")
+    assert p.returncode == 0, p.stderr
+    rows = json.loads(p.stdout)["workspaces"]
+    demo = next(r for r in rows if r["id"] == wid)
+    assert demo["year"] == 2026 and demo["currency"] == "CNY" and demo["name"]
+    text = run("workspaces", "--db", db, "--lang", "en")
+    assert text.returncode == 0
+    assert "currency" in text.stdout and str(wid) in text.stdout and demo["name"] in text.stdout
+
+
+def test_workspaces_on_an_empty_database(tmp_path):
+    db = tmp_path / "empty.duckdb"
+    assert run("init", "--db", db).returncode == 0
+    p = run("workspaces", "--db", db, "--lang", "en")
+    assert p.returncode == 0 and "No workspaces yet" in p.stdout
+    assert json.loads(run("workspaces", "--db", db, "--format", "json").stdout)["workspaces"] == []
+    c = run("check", "--db", db, "--format", "json")
+    assert c.returncode == 0 and json.loads(c.stdout)["workspaces"] == []
+
+
+def test_demo_in_chinese_and_bad_year(tmp_path):
+    db = tmp_path / "zh.duckdb"
+    p = run("demo", "--db", db, "--lang", "zh", "--year", "2030")
+    assert p.returncode == 0, p.stderr
+    assert "示范公司" in p.stdout and "2030" in p.stdout
+    for bad in ("1999", "abc", "2026.5"):
+        q = run("demo", "--db", db, "--year", bad, "--lang", "en")
+        plain_error(q)
+        assert bad in q.stderr and "2000" in q.stderr
+    rows = json.loads(run("workspaces", "--db", db, "--format", "json").stdout)["workspaces"]
+    assert len(rows) == 1  # nothing was loaded by the refused commands
+
+
+# -- check ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_check_demo_names_the_services_gap(demo_db, lang):
+    db, wid = demo_db
+    p = run("check", "--db", db, "--workspace", wid, "--lang", lang)
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert SERVICES_GAP in p.stdout
+    assert t("cli.severity.fail", lang) in p.stdout
+    assert t("cli.check.header", lang, id=wid, name="", year=2026, currency="CNY").split("·")[0] in p.stdout
+    if lang == "zh":
+        assert "缺口" in p.stdout
+    else:
+        assert "gap" in p.stdout and "short by" in p.stdout
+
+
+def test_check_json(demo_db):
+    db, wid = demo_db
+    p = run("check", "--db", db, "--workspace", wid, "--format", "json", "--lang", "zh")
+    assert p.returncode == 1
+    assert "\\u" not in p.stdout  # ensure_ascii=False: Chinese stays readable
+    data = json.loads(p.stdout)
+    assert set(data) >= {"db", "lang", "errors", "warnings", "workspaces"}
+    [ws] = data["workspaces"]
+    assert (ws["id"], ws["year"], ws["currency"]) == (wid, 2026, "CNY")
+    findings = ws["findings"]
+    assert ws["errors"] == sum(f["severity"] == "fail" for f in findings) == data["errors"] > 0
+    assert ws["warnings"] == sum(f["severity"] == "warn" for f in findings) == data["warnings"]
+    assert {f["severity"] for f in findings} <= {"fail", "warn"}  # passes left out
+    gap = next(f for f in findings if f["rule"] == "onion.units_price")
+    assert gap["gap"] == pytest.approx(-3_000_333.33, abs=0.01)
+    assert gap["entity"] == "onion_node" and gap["label"]
+    assert SERVICES_GAP in gap["text"] and SERVICES_GAP in gap["gap_text"]
+    assert any(f["rule"].startswith(("kr.", "obj.", "align.")) for f in findings)  # OKR quality too
+    for f in findings:
+        assert set(f) >= {"rule", "severity", "entity", "entity_id", "label", "field", "message", "params",
+                          "text", "gap", "gap_text", "example", "example_text"}
+        assert f["text"] and f["text"] != f["message"]  # translated, not a bare key
+
+
+def test_check_all_workspaces_by_default(demo_db, clean_db):
+    db, ok, warn = clean_db
+    p = run("check", "--db", db, "--format", "json")
+    assert p.returncode == 0, p.stderr
+    assert {w["id"] for w in json.loads(p.stdout)["workspaces"]} == {ok, warn}
+    db2, wid = demo_db
+    assert run("check", "--db", db2).returncode == 1
+
+
+def test_empty_cascade_has_no_quality_findings():
+    # The decision the CLI relies on: quality rules say nothing about a workspace with no
+    # objectives at all (the "no company objective" rule only fires once objectives exist).
+    assert quality.check_all([], [], 2026) == []
+
+
+def test_check_clean_workspace_exits_0(clean_db):
+    db, ok, _ = clean_db
+    p = run("check", "--db", db, "--workspace", ok, "--lang", "en")
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert "No problems found." in p.stdout and "Consistent Co" in p.stdout
+    data = json.loads(run("check", "--db", db, "--workspace", ok, "--format", "json").stdout)
+    assert data["errors"] == data["warnings"] == 0 and data["workspaces"][0]["findings"] == []
+
+
+def test_check_warnings_only_exits_0(clean_db):
+    db, _, warn = clean_db
+    p = run("check", "--db", db, "--workspace", warn, "--lang", "en")
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert "WARNING" in p.stdout and "[onion.sum_empty]" in p.stdout
+
+
+def test_lang_defaults_to_LANG_then_zh(clean_db):
+    db, ok, _ = clean_db
+    assert "No problems found." in run("check", "--db", db, "--workspace", ok, lang_env="en_US.UTF-8").stdout
+    assert "没有发现问题" in run("check", "--db", db, "--workspace", ok, lang_env="C.UTF-8").stdout
+    assert "没有发现问题" in run("check", "--db", db, "--workspace", ok, lang_env="zh_CN.UTF-8").stdout
+    # an explicit --lang wins over $LANG
+    assert "没有发现问题" in run("check", "--db", db, "--workspace", ok, "--lang", "zh",
+                               lang_env="en_US.UTF-8").stdout
+
+
+# -- problems: plain words on stderr, exit code 2 ---------------------------------------
+
+def test_unknown_workspace_names_the_existing_ids(clean_db):
+    db, ok, warn = clean_db
+    p = run("check", "--db", db, "--workspace", "424242", "--lang", "en")
+    plain_error(p)
+    assert "424242" in p.stderr and str(ok) in p.stderr and str(warn) in p.stderr
+    q = run("check", "--db", db, "--workspace", "x1", "--lang", "en")
+    plain_error(q)
+    assert "x1" in q.stderr
+
+
+def test_missing_database_is_not_created_by_check(tmp_path):
+    db = tmp_path / "nothing-here.duckdb"
+    for cmd in ("check", "workspaces"):
+        p = run(cmd, "--db", db, "--lang", "en")
+        plain_error(p)
+        assert str(db) in p.stderr and "init" in p.stderr
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("cmd", ["init", "demo", "workspaces", "check"])
+def test_foreign_file_is_refused_and_left_untouched(tmp_path, cmd):
+    db = tmp_path / "foreign.duckdb"
+    db.write_bytes(b"hello")
+    p = run(cmd, "--db", db, "--lang", "en")
+    plain_error(p)
+    assert p.stderr.strip() == "Error: " + t("store.error.foreign", "en", path=str(db))
+    assert db.read_bytes() == b"hello"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["foreign.duckdb"]  # no .wal, no backup
+
+
+def test_locked_database_says_so_in_plain_words(demo_db):
+    db, _ = demo_db
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from strategy_core.store.store import Store\n"
+         "s = Store(sys.argv[1])\n"
+         "print('ready', flush=True)\n"
+         "time.sleep(60)\n", str(db)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready", holder.stderr.read()
+        for lang in ("en", "zh"):
+            p = run("check", "--db", db, "--lang", lang)
+            plain_error(p)
+            expected = t("store.error.locked", lang, path=str(db))
+            assert expected != "store.error.locked" and expected in p.stderr
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+        holder.stdout.close()
+        holder.stderr.close()
+    assert run("check", "--db", db).returncode == 1  # usable again once released
+
+
+def test_argparse_errors_exit_2(tmp_path):
+    plain_error(run("bogus"))
+    plain_error(run("check", "--format", "xml", "--db", tmp_path / "x.duckdb"))
+    plain_error(run("--lang", "fr", "workspaces"))
+
+
+def test_jsonable_makes_anything_serialisable():
+    import datetime as dt
+    import decimal
+    data = cli.jsonable({"d": dt.date(2026, 3, 1), "nan": float("nan"), "inf": float("inf"),
+                         "t": (1, 2.5), "dec": decimal.Decimal("1.5"), 3: {"x"}})
+    assert json.loads(json.dumps(data, allow_nan=False)) == {
+        "d": "2026-03-01", "nan": None, "inf": None, "t": [1, 2.5], "dec": 1.5, "3": ["x"]}
