@@ -66,4 +66,4 @@ def strength_bars(data: list[dict], *, title: str, words: dict[str, str]) -> alt
                                                  range=[STATUS_COLORS["fail"], STATUS_COLORS["warn"],
                                                         STATUS_COLORS["pass"]]), legend=None))
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="label:N")
-    return _base_config((bars + labels).properties(title=title, height=max(120, 36 * len(df))))
+    return _base_config((bars + labels).properties(title=title, height=90 + 44 * len(df)))

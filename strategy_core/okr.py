@@ -273,7 +273,7 @@ def alignment_dot(objectives: list[dict], krs: list[dict], *, level_names: dict[
     for o in objectives:
         owner = f"\\n👤 {_dot_label(o['owner'], 12)}" if o.get("owner") else ""
         lines.append(f'o{o["id"]} [label="{level_names.get(o["level"], o["level"])} · O\\n'
-                     f'{_dot_label(o["title"])}{owner}", penwidth=2, color="#2b5797", '
+                     f'{_dot_label(o["title"], 15)}{owner}", penwidth=2, color="#2b5797", '
                      f'fillcolor="{fill.get(status.get(o["id"]), "#eef3fb")}"];')
     for i, k in enumerate(krs):
         if k["objective_id"] not in obj_ids:
