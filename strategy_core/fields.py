@@ -103,6 +103,7 @@ def number(name: str, value: Any, *, required: bool = False, min_value: float | 
     return x
 
 
+_YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ].*)?$")
 _QUARTER = re.compile(r"^\s*(\d{4})?\s*[-/ ]?\s*Q([1-4])\s*$", re.I)
 
 
@@ -127,9 +128,11 @@ def date(name: str, value: Any, *, required: bool = False, year: int | None = No
             q = int(m.group(2))
             d = dt.date(y, 12, 31) if q == 4 else dt.date(y, 3 * q + 1, 1) - dt.timedelta(days=1)
         else:
-            s = s.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+            ymd = _YMD.match(s)
             try:
-                d = dt.date.fromisoformat(s[:10])
+                if not ymd:
+                    raise ValueError(s)
+                d = dt.date(int(ymd.group(1)), int(ymd.group(2)), int(ymd.group(3)))
             except ValueError:
                 _fail(name, "error.not_a_date", value=str(value)[:40])
     if year is not None and d.year != year:
