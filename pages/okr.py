@@ -80,7 +80,7 @@ def objective_inputs(form: Form, objective_id: int | None) -> None:
         if form.value("aligns_to") not in (None, *options):
             st.session_state[form.k("aligns_to")] = None
         st.selectbox(tr("field.aligns_to"), [None, *options], key=form.k("aligns_to"), format_func=kr_choice_label,
-                     help=tr("okr.aligns_help"))
+                     help=tr("okr.aligns_help"), placeholder=tr("okr.aligns_none"))
         form.errors("aligns_to")
     form.general_errors()
     # the quality rules on the objective as typed: the text alone for a new one, with its KRs otherwise
@@ -112,7 +112,8 @@ def kr_inputs(form: Form, objective_id: int) -> None:
     c = st.columns(4)
     with c[0]:
         st.selectbox(tr("field.direction"), [None, *okr.DIRECTIONS], key=form.k("direction"),
-                     format_func=lambda d: tr("okr.direction.auto") if d is None else tr("okr.direction." + d))
+                     format_func=lambda d: tr("okr.direction.auto") if d is None else tr("okr.direction." + d),
+                     placeholder=tr("okr.direction.auto"))
         form.errors("direction")
     if form.value("direction") == "band":
         with c[1]:
@@ -166,9 +167,10 @@ def kr_inputs(form: Form, objective_id: int) -> None:
 teams = sorted({o["team"] for o in objectives if o.get("team")})
 owners = sorted({o["owner"] for o in objectives if o.get("owner")} | {k["owner"] for k in krs if k.get("owner")})
 f1, f2, f3 = st.columns(3)
-levels_f = f1.multiselect(tr("okr.filter.level"), okr.LEVELS, format_func=level_name, key="okr_f_level")
-teams_f = f2.multiselect(tr("okr.filter.team"), teams, key="okr_f_team")
-owners_f = f3.multiselect(tr("okr.filter.owner"), owners, key="okr_f_owner")
+levels_f = f1.multiselect(tr("okr.filter.level"), okr.LEVELS, format_func=level_name, key="okr_f_level",
+                          placeholder=tr("common.all"))
+teams_f = f2.multiselect(tr("okr.filter.team"), teams, key="okr_f_team", placeholder=tr("common.all"))
+owners_f = f3.multiselect(tr("okr.filter.owner"), owners, key="okr_f_owner", placeholder=tr("common.all"))
 shown = okr.filter_objectives(objectives, krs, levels=levels_f, teams=teams_f, owners=owners_f)
 shown_ids = {o["id"] for o in shown}
 shown_krs = [k for k in krs if k["objective_id"] in shown_ids]
@@ -260,7 +262,8 @@ with tab_edit:
                     if f.entity == "key_result" and f.entity_id == k["id"] and f.severity in (FAIL, WARN)) or "✅",
             } for k in mine]), hide_index=True, width="stretch")
         kid = st.selectbox(tr("okr.select_kr"), [None, *[k["id"] for k in mine]], key=f"okr_kr_sel_{oid}",
-                           format_func=lambda i: tr("okr.new_kr") if i is None else kr_by_id[i]["statement"][:90])
+                           format_func=lambda i: tr("okr.new_kr") if i is None else kr_by_id[i]["statement"][:90],
+                           placeholder=tr("okr.new_kr"))
         with st.container(border=True):
             if kid is None:
                 kf = Form(f"okr_kr_new_{oid}")

@@ -42,6 +42,8 @@ def node_inputs(form: Form, *, is_root: bool) -> None:
     if kind == "amount":
         st.number_input(tr("onion.field.annual_amount" if is_root else "onion.field.monthly_amount", currency=cur),
                         key=form.k("amount"), min_value=0.0, step=10000.0, format="%.2f")
+        if form.value("amount"):
+            st.caption(format_money(form.value("amount"), cur, lang, exact=True))
         form.errors("amount")
     if kind == "share":
         st.number_input(tr("field.share"), key=form.k("share"), min_value=0.0, max_value=100.0, step=5.0,
@@ -60,7 +62,7 @@ def node_inputs(form: Form, *, is_root: bool) -> None:
     if not is_root:
         st.selectbox(tr("field.key_result_id"), [None, *kr_label], key=form.k("key_result_id"),
                      format_func=lambda i: tr("onion.no_kr") if i is None else kr_label[i][:80],
-                     help=tr("onion.kr_help"))
+                     help=tr("onion.kr_help"), placeholder=tr("onion.no_kr"))
         form.errors("key_result_id")
     st.text_area(tr("field.note"), key=form.k("note"), height=68)
     form.errors("note")

@@ -56,11 +56,11 @@ def server(db_path: Path, port: int | None = None):
 
 
 @contextmanager
-def browser(locale: str = "en-US"):
+def browser(locale: str = "en-US", height: int = 1080):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ctx = b.new_context(viewport={"width": 1920, "height": 1080}, locale=locale)
+        ctx = b.new_context(viewport={"width": 1920, "height": height}, locale=locale)
         ctx.set_default_timeout(30_000)
         try:
             yield ctx.new_page()
@@ -69,8 +69,16 @@ def browser(locale: str = "en-US"):
             b.close()
 
 
+RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
+
+
 def settle(page, extra_ms: int = 400) -> None:
-    """Wait until the script has finished its run (and the page has painted)."""
+    """Wait for the rerun an interaction starts (if it has not already finished), then for its end."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_selector(RUNNING, timeout=1500)
+    except PlaywrightTimeout:
+        pass  # the run was quicker than we could look, or there was none
     page.wait_for_selector(IDLE, timeout=30_000)
     page.wait_for_timeout(extra_ms)
     page.wait_for_selector(IDLE, timeout=30_000)

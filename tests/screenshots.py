@@ -1,6 +1,6 @@
 """Screenshots of every page in zh and en on the demo company (for people to look at; not a test).
 
-    .venv/bin/python -m tests.screenshots OUT_DIR
+    .venv/bin/python -m tests.screenshots OUT_DIR [VIEWPORT_HEIGHT]
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.browser import browser, server, settle
 PAGES = ["", "onion", "okr", "workspaces"]
 
 
-def main(out: Path) -> None:
+def main(out: Path, height: int = 1080) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "shots.duckdb"
@@ -25,21 +25,20 @@ def main(out: Path) -> None:
         s.close()
         with server(db) as url:
             for lang, locale in (("zh", "zh-CN"), ("en", "en-US")):
-                with browser(locale) as page:
+                with browser(locale, height) as page:
                     page.goto(url + "/")
                     settle(page)
-                    if lang == "en":  # the en demo is the newest workspace; pick the zh one for zh
-                        pass
-                    else:
-                        page.get_by_test_id("stSidebar").get_by_role("combobox").first.click()
-                        page.get_by_role("option").nth(1).click()
-                        settle(page)
+                    # each language looks at the demo loaded in that language
+                    page.get_by_test_id("stSidebar").get_by_role("combobox").first.click()
+                    page.get_by_role("option").filter(has_text="示范公司" if lang == "zh" else "Demo company").click()
+                    settle(page)
                     for name in PAGES:
-                        page.goto(f"{url}/{name}")
+                        # through the sidebar's links, as a person would (a reload is a new session)
+                        page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').first.click()
                         settle(page, 1500)
                         page.screenshot(path=str(out / f"{name or 'home'}-{lang}.png"), full_page=True)
                         print(name or "home", lang)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"), int(sys.argv[2]) if len(sys.argv) > 2 else 1080)

@@ -45,6 +45,7 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
         panel(page).get_by_label("Owner", exact=True).press("Tab")
         settle(page)
         panel(page).get_by_role("button", name="Add objective").click()
+        page.get_by_text("Objective added").first.wait_for()
         settle(page)
         page.get_by_role("tab", name="Objectives & key results").click()
         settle(page)
@@ -58,6 +59,7 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
         panel(page).get_by_label("Target value", exact=True).press("Tab")
         settle(page)
         panel(page).get_by_role("button", name="Add key result").click()
+        page.get_by_text("Saved.").first.wait_for()
         settle(page)
     s = Store(db_path)
     try:
