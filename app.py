@@ -17,11 +17,18 @@ PAGES = {
     "home": st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
     "onion": st.Page("pages/onion.py", title=tr("nav.onion"), icon="🧅", url_path="onion"),
     "okr": st.Page("pages/okr.py", title=tr("nav.okr"), icon="🎯", url_path="okr"),
+    "scorecard": st.Page("pages/scorecard.py", title=tr("nav.scorecard"), icon="🧭", url_path="scorecard"),
+    "strategy_map": st.Page("pages/strategy_map.py", title=tr("nav.strategy_map"), icon="🗺️",
+                            url_path="strategy_map"),
+    "board": st.Page("pages/board.py", title=tr("nav.board"), icon="📊", url_path="board"),
+    "checkins": st.Page("pages/checkins.py", title=tr("nav.checkins"), icon="✍️", url_path="checkins"),
     "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
 }
 nav = st.navigation({
     tr("nav.section.overview"): [PAGES["home"]],
     tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],
+    tr("nav.section.scorecard"): [PAGES["scorecard"], PAGES["strategy_map"]],
+    tr("nav.section.run"): [PAGES["board"], PAGES["checkins"]],
     tr("nav.section.settings"): [PAGES["workspaces"]],
 })
 frame.follow_target(PAGES)

@@ -67,3 +67,70 @@ def strength_bars(data: list[dict], *, title: str, words: dict[str, str]) -> alt
                                                         STATUS_COLORS["pass"]]), legend=None))
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="label:N")
     return _base_config((bars + labels).properties(title=title, height=90 + 44 * len(df)))
+
+
+def kr_chart(check_ins: list[tuple], *, pace: list[tuple], target: float | None, forecast: tuple | None,
+             title: str, words: dict[str, str], height: int = 220) -> alt.Chart:
+    """One KR against its target: actual values, the target line, the expected-pace line, the forecast.
+
+    *check_ins* and *pace* are (date, value) lists; *forecast* is ((last_date, last_value), (deadline, value))."""
+    layers = []
+    series = []
+    for d, v in pace:
+        series.append({"date": pd.Timestamp(d), "value": v, "series": words["pace"]})
+    if forecast:
+        for d, v in forecast:
+            series.append({"date": pd.Timestamp(d), "value": v, "series": words["forecast"]})
+    for d, v in check_ins:
+        series.append({"date": pd.Timestamp(d), "value": v, "series": words["actual"]})
+    df = pd.DataFrame(series, columns=["date", "value", "series"])
+    domain = [words["actual"], words["pace"], words["forecast"]]
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=["#2b5797", "#9aa0a6", "#e0a526"]),
+                      legend=alt.Legend(orient="bottom"))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [4, 4], [2, 3]]), legend=None)
+    tooltip = [alt.Tooltip("series:N", title=words["series"]), alt.Tooltip("date:T", title=words["date"],
+                                                                          format="%Y-%m-%d"),
+               alt.Tooltip("value:Q", title=words["value"], format=",.4~g")]
+    base = alt.Chart(df).encode(x=alt.X("date:T", title=None, axis=alt.Axis(format="%m-%d", labelAngle=0)),
+                                y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), color=color,
+                                strokeDash=dash, tooltip=tooltip)
+    layers.append(base.mark_line(strokeWidth=2))
+    layers.append(base.transform_filter(alt.datum.series == words["actual"]).mark_circle(size=28))
+    if target is not None:
+        rule = pd.DataFrame({"value": [target], "label": [f"{words['target']} {target:,.4g}"]})
+        layers.append(alt.Chart(rule).mark_rule(color=STATUS_COLORS["pass"], strokeWidth=2).encode(y="value:Q"))
+        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=STATUS_COLORS["pass"],
+                                                fontSize=12).encode(y="value:Q", text="label:N", x=alt.value(0)))
+    chart = alt.layer(*layers).properties(title=title, height=height)
+    return _base_config(chart).configure_title(fontSize=13, anchor="start", limit=520)
+
+
+def indicator_chart(readings: list[tuple], *, comparator: str, target: float, band: float | None, title: str,
+                    words: dict[str, str], height: int = 200) -> alt.Chart:
+    """An indicator's readings against its threshold, with the warning band shaded; each point coloured
+    by its status (and the status word in the tooltip)."""
+    df = pd.DataFrame([{"date": pd.Timestamp(d), "value": v, "status": words["status." + s]} for d, v, s in readings],
+                      columns=["date", "value", "status"])
+    domain = [words["status.green"], words["status.yellow"], words["status.red"]]
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%m-%d", labelAngle=0))
+    layers = []
+    if band:
+        lo, hi = (target - band, target) if comparator in (">=", ">") else (target, target + band)
+        layers.append(alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi]})).mark_rect(
+            color=STATUS_COLORS["warn"], opacity=0.15).encode(y="lo:Q", y2="hi:Q"))
+    layers.append(alt.Chart(df).mark_line(color="#2b5797", strokeWidth=2).encode(x=x, y=alt.Y(
+        "value:Q", title=None, scale=alt.Scale(zero=False))))
+    layers.append(alt.Chart(df).mark_circle(size=36).encode(
+        x=x, y="value:Q", color=alt.Color("status:N", title=None, scale=alt.Scale(
+            domain=domain, range=[STATUS_COLORS["pass"], STATUS_COLORS["warn"], STATUS_COLORS["fail"]]),
+            legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("date:T", title=words["date"], format="%Y-%m-%d"),
+                 alt.Tooltip("value:Q", title=words["value"], format=",.4~g"),
+                 alt.Tooltip("status:N", title=words["status"])]))
+    sym = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[comparator]
+    rule = pd.DataFrame({"value": [target], "label": [f"{sym} {target:,.4g}"]})
+    layers.append(alt.Chart(rule).mark_rule(color=STATUS_COLORS["pass"], strokeWidth=2).encode(y="value:Q"))
+    layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=STATUS_COLORS["pass"],
+                                            fontSize=12).encode(y="value:Q", text="label:N", x=alt.value(0)))
+    return _base_config(alt.layer(*layers).properties(title=title, height=height)).configure_title(
+        fontSize=13, anchor="start", limit=520)

@@ -42,7 +42,15 @@ class FieldError:
 
     def text(self, lang: str) -> str:
         from strategy_core.i18n import t
-        return t(self.key, lang, **self.params)
+        params = {}
+        for k, v in self.params.items():
+            if isinstance(v, FieldError):
+                params[k] = v.text(lang)           # a nested problem, e.g. the one in row 3 of a paste
+            elif k.endswith("_key") and isinstance(v, str):
+                params[k[:-4]] = t(v, lang)         # a parameter that is a catalog key (a column's name)
+            else:
+                params[k] = v
+        return t(self.key, lang, **params)
 
 
 class ValidationError(WorkbenchError):

@@ -30,8 +30,10 @@ class Finding:
         from strategy_core.i18n import t
         from strategy_core.numbers import format_money, format_number
         p = dict(self.params)
-        for k, v in p.items():
-            if k.endswith("_money") and isinstance(v, (int, float)):
+        for k, v in list(p.items()):
+            if k.endswith("_key") and isinstance(v, str):
+                p[k[:-4]] = t(v, lang)  # a parameter that is itself a catalog key (a perspective, a level…)
+            elif k.endswith("_money") and isinstance(v, (int, float)):
                 p[k] = format_money(v, currency, lang, exact=True)
             elif isinstance(v, float):
                 p[k] = format_number(v, lang)

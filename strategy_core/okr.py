@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from strategy_core import fields as F
+from strategy_core.bsc import PERSPECTIVES
 from strategy_core.errors import FieldError, ValidationError
 from strategy_core.store.store import Store
 
@@ -18,7 +19,8 @@ KR_TEXT_FIELDS = ("decomposition_logic", "data_support", "execution_steps", "dat
 # every SPEC §3 field of a KR, in the order of the method's table
 KR_FIELDS = ("statement", "metric", "unit", "baseline", "target", "direction", "band_low", "band_high",
              "deadline", "owner", "team", *KR_TEXT_FIELDS[:4], "alert_value", *KR_TEXT_FIELDS[4:])
-OBJECTIVE_FIELDS = ("level", "title", "owner", "team", "period_start", "period_end", "aligns_to")
+OBJECTIVE_FIELDS = ("level", "title", "owner", "team", "period_start", "period_end", "aligns_to", "perspective")
+KR_TRACKING_FIELDS = ("committed", "weight")  # how the KR is measured (SPEC §7.1), beside the §3 fields
 
 
 def parent_level(level: str) -> str | None:
@@ -56,6 +58,7 @@ def clean_objective(data: dict[str, Any], *, year: int, objective_id: int | None
     c("title", F.text, data.get("title"), required=True)
     c("owner", F.text, data.get("owner"))
     c("team", F.text, data.get("team"))
+    c("perspective", F.choice, data.get("perspective") or None, PERSPECTIVES, required=False)
     start = c("period_start", F.date, data.get("period_start") or dt.date(year, 1, 1), year=year)
     end = c("period_end", F.date, data.get("period_end") or dt.date(year, 12, 31), year=year)
     if start and end and start > end:
@@ -77,7 +80,7 @@ def clean_objective(data: dict[str, Any], *, year: int, objective_id: int | None
     c.raise_if_any()
     v = c.values
     return {"level": level, "title": v["title"], "owner": v.get("owner"), "team": v.get("team"),
-            "period_start": start, "period_end": end, "aligns_to": aligns}
+            "period_start": start, "period_end": end, "aligns_to": aligns, "perspective": v.get("perspective")}
 
 
 def clean_key_result(data: dict[str, Any], *, year: int) -> dict[str, Any]:
@@ -97,6 +100,10 @@ def clean_key_result(data: dict[str, Any], *, year: int) -> dict[str, Any]:
     for name in KR_TEXT_FIELDS:
         c(name, F.text, data.get(name), max_len=F.TEXT_MAX, multiline=True)
     c("alert_value", F.number, data.get("alert_value"))
+    weight = c("weight", F.number, data.get("weight"), min_value=0, exclusive_min=True)
+    committed = data.get("committed")
+    if isinstance(committed, str):
+        committed = committed.strip().lower() not in ("false", "0", "no", "否", "aspirational", "挑战")
     if baseline is not None and target is not None and baseline == target and direction != "band":
         c.add("target", "okr.error.baseline_equals_target")
     if direction is None:
@@ -113,6 +120,8 @@ def clean_key_result(data: dict[str, Any], *, year: int) -> dict[str, Any]:
     c.raise_if_any()
     out = {k: c.values.get(k) for k in KR_FIELDS}
     out["direction"] = direction
+    out["committed"] = True if committed is None else bool(committed)
+    out["weight"] = 1.0 if weight is None else weight
     if direction != "band":
         out["band_low"] = out["band_high"] = None
     return out

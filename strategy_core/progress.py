@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from strategy_core import okr, onion, quality
+import datetime as dt
+
+from strategy_core import bsc, okr, onion, quality, tracking
 from strategy_core.findings import FAIL, WARN, Finding, problems
 from strategy_core.store.store import Store
 
@@ -89,6 +91,34 @@ def okr_part(objectives: list[dict], krs: list[dict], findings: list[Finding]) -
                 _count(findings, WARN), "okr")
 
 
+def scorecard_part(ws: dict, indicators: list[dict]) -> Part:
+    persp = set(bsc.perspectives_of(ws))
+    covered = {i["perspective"] for i in indicators}
+    missing = [f"progress.missing.bsc_{p}" for p in bsc.PERSPECTIVES if p in persp and p not in covered]
+    if indicators and not any(i.get("owner") for i in indicators):
+        missing.append("progress.missing.bsc_owners")
+    status = NOT_STARTED if not indicators else (DONE if not missing else IN_PROGRESS)
+    return Part("scorecard", status, {"indicator": len(indicators)}, missing, 0, 0, "scorecard")
+
+
+def map_part(links: list[dict], findings: list[Finding]) -> Part:
+    fails = _count(findings, FAIL)
+    missing = [] if links else ["progress.missing.map_links"]
+    status = NOT_STARTED if not links else (DONE if not fails else IN_PROGRESS)
+    return Part("strategy_map", status, {"strategy_link": len(links)}, missing, fails, _count(findings, WARN),
+                "strategy_map")
+
+
+def tracking_part(krs: list[dict], check_ins: list[dict], readings: list[dict], on: dt.date) -> Part:
+    """The loop is running when every open KR was checked in during the last two weeks."""
+    recent = on - dt.timedelta(days=14)
+    fresh = {c["key_result_id"] for c in check_ins if recent <= c["date"] <= on}
+    stale = [k for k in krs if k["id"] not in fresh and (k.get("deadline") is None or k["deadline"] >= recent)]
+    missing = ["progress.missing.check_ins"] if stale else []
+    status = NOT_STARTED if not check_ins and not readings else (DONE if not stale else IN_PROGRESS)
+    return Part("board", status, {"check_in": len(check_ins), "reading": len(readings)}, missing, 0, 0, "checkins")
+
+
 def overview(store: Store, workspace_id: int) -> Overview:
     ws = store.get_workspace(workspace_id)
     nodes = onion.list_nodes(store, workspace_id)
@@ -96,12 +126,18 @@ def overview(store: Store, workspace_id: int) -> Overview:
     objectives = okr.list_objectives(store, workspace_id)
     krs = okr.list_key_results(store, workspace_id)
     qf = quality.check_all(objectives, krs, ws["year"])
+    indicators = bsc.list_indicators(store, workspace_id)
+    links = store.rows("strategy_link", workspace_id)
+    map_findings = bsc.check_map(bsc.map_nodes(store, workspace_id), links)
+    check_ins = tracking.list_check_ins(store, workspace_id)
+    readings = tracking.list_readings(store, workspace_id)
     steps = [
         Step("decoding", "1–2", [onion_part(nodes, result), okr_part(objectives, krs, qf)]),
+        Step("bsc", "3–4", [scorecard_part(ws, indicators),
+                            map_part(links, map_findings)]),
         # the pages of these steps are not built yet: shown as not started, no placeholder pages
-        Step("bsc", "3–4"),
         Step("templates", "5–6"),
         Step("risks", "7"),
-        Step("loop", "loop"),
+        Step("loop", "loop", [tracking_part(krs, check_ins, readings, tracking.today_in(ws["year"]))]),
     ]
     return Overview(steps, result.findings, qf, quality.strength_by(qf, objectives, krs))

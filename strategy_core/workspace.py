@@ -89,38 +89,60 @@ def _shift_year(d: dt.date | None, delta: int) -> dt.date | None:
         return d.replace(year=d.year + delta, day=28)
 
 
-def copy(store: Store, workspace_id: int, name: str, year: int | None = None, actor: str | None = None) -> int:
-    """Copy a workspace (onion, objectives, key results) under a new name, optionally into another year.
+def copy(store: Store, workspace_id: int, name: str, year: int | None = None, actor: str | None = None,
+         *, history: bool = False) -> int:
+    """Copy a workspace under a new name, optionally into another year.
 
-    Ids are remapped so the copy's alignments and onion links point inside the copy;
-    dates move by the difference in years.
+    The plan is copied whole — onion, objectives, key results, indicators, their KR links and
+    the strategy map — with ids remapped so every link points inside the copy, and dates moved
+    by the difference in years. Check-ins and readings are history: they stay behind unless
+    *history* is asked for (then their dates move too).
     """
     src = store.get_workspace(workspace_id)
     settings = clean({**src, "name": name, "year": year if year is not None else src["year"]})
+    settings["perspectives"] = src.get("perspectives")
     delta = settings["year"] - src["year"]
-    nodes = store.rows("onion_node", workspace_id)
-    objectives = store.rows("objective", workspace_id)
-    krs = store.rows("key_result", workspace_id)
+    rows = {t: store.rows(t, workspace_id) for t in COPIED}
     with store.transaction(None, "workspace.copy", actor) as tx:
         new_ws = store.insert_workspace(tx, settings)
         ids: dict[int, int] = {}
-        for r in [*nodes, *objectives, *krs]:
-            ids[r["id"]] = tx.new_id()
-        strip = lambda r: {k: v for k, v in r.items() if k not in ("deleted_at", "deleted_batch")}
-        for o in objectives:
-            tx.insert("objective", {**strip(o), "id": ids[o["id"]], "workspace_id": new_ws,
-                                    "aligns_to": ids.get(o["aligns_to"]) if o["aligns_to"] else None,
-                                    "period_start": _shift_year(o["period_start"], delta),
-                                    "period_end": _shift_year(o["period_end"], delta)})
-        for k in krs:
-            tx.insert("key_result", {**strip(k), "id": ids[k["id"]], "workspace_id": new_ws,
-                                     "objective_id": ids[k["objective_id"]],
-                                     "deadline": _shift_year(k["deadline"], delta)})
-        for n in nodes:
-            tx.insert("onion_node", {**strip(n), "id": ids[n["id"]], "workspace_id": new_ws,
-                                     "parent_id": ids.get(n["parent_id"]) if n["parent_id"] else None,
-                                     "key_result_id": ids.get(n["key_result_id"]) if n["key_result_id"] else None})
+        for table in COPIED:
+            for r in rows[table]:
+                ids[r["id"]] = tx.new_id()
+        remap = lambda v: ids.get(v) if v is not None else None
+
+        def fresh(r: dict[str, Any], **changes: Any) -> dict[str, Any]:
+            out = {k: v for k, v in r.items() if k not in ("deleted_at", "deleted_batch")}
+            return {**out, "id": ids[r["id"]], "workspace_id": new_ws, **changes}
+
+        for o in rows["objective"]:
+            tx.insert("objective", fresh(o, aligns_to=remap(o["aligns_to"]),
+                                         period_start=_shift_year(o["period_start"], delta),
+                                         period_end=_shift_year(o["period_end"], delta)))
+        for k in rows["key_result"]:
+            tx.insert("key_result", fresh(k, objective_id=ids[k["objective_id"]],
+                                          deadline=_shift_year(k["deadline"], delta)))
+        for n in rows["onion_node"]:
+            tx.insert("onion_node", fresh(n, parent_id=remap(n["parent_id"]), key_result_id=remap(n["key_result_id"])))
+        for i in rows["indicator"]:
+            tx.insert("indicator", fresh(i))
+        for link in rows["indicator_kr"]:
+            if link["indicator_id"] in ids and link["key_result_id"] in ids:
+                tx.insert("indicator_kr", fresh(link, indicator_id=ids[link["indicator_id"]],
+                                                key_result_id=ids[link["key_result_id"]]))
+        for link in rows["strategy_link"]:
+            if link["cause_id"] in ids and link["effect_id"] in ids:
+                tx.insert("strategy_link", fresh(link, cause_id=ids[link["cause_id"]], effect_id=ids[link["effect_id"]]))
+        if history:
+            for table, owner in (("check_in", "key_result_id"), ("reading", "indicator_id")):
+                moved = [{k: v for k, v in r.items() if k not in ("id", "deleted_at", "deleted_batch")}
+                         | {"workspace_id": new_ws, owner: ids[r[owner]], "date": _shift_year(r["date"], delta)}
+                         for r in store.rows(table, workspace_id) if r[owner] in ids]
+                tx.insert_many(table, moved)
         return new_ws
 
 
-assert set(ENTITY_TABLES) == {"workspace", "onion_node", "objective", "key_result"}, "copy() must learn new tables"
+# every table of a workspace is either copied as plan or left behind as history
+COPIED = ("objective", "key_result", "onion_node", "indicator", "indicator_kr", "strategy_link")
+HISTORY = ("check_in", "reading")
+assert set(ENTITY_TABLES) == {"workspace", *COPIED, *HISTORY}, "copy() must learn new tables"

@@ -143,7 +143,7 @@ def test_undo_of_a_multi_row_action_restores_all_rows(store, demo_ws):
 def test_undo_of_demo_load_removes_it_whole(store, demo_ws):
     assert store.undo(demo_ws)["action"] == "demo.load"
     assert store.list_workspaces() == []
-    assert store.counts(demo_ws) == {"onion_node": 0, "objective": 0, "key_result": 0}
+    assert set(store.counts(demo_ws).values()) == {0}
 
 
 def test_failed_action_leaves_nothing_half_saved(store, ws):

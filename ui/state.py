@@ -16,6 +16,23 @@ def _open(path: str) -> Store:
     return Store(path)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _board(_store: Store, db: str, workspace_id: int, version: int, on):
+    from strategy_core import monitor
+    snap = monitor.snapshot(_store, workspace_id)
+    return snap, monitor.board(snap, on)
+
+
+def board(store: Store, workspace_id: int, on=None):
+    """The workspace's measured state as of *on* (default today), cached until the workspace changes."""
+    return board_and_snapshot(store, workspace_id, on)[1]
+
+
+def board_and_snapshot(store: Store, workspace_id: int, on=None):
+    # the file is part of the key: two databases can hold the same workspace id at the same version
+    return _board(store, str(store.path), workspace_id, store.version(workspace_id), on)
+
+
 def db_path() -> str:
     return str(os.environ.get("WORKBENCH_DB") or default_db_path())
 

@@ -24,3 +24,12 @@ def show_findings(findings: Iterable[Finding], lang: str, *, currency: str = "CN
         ex = f.example_text(lang) if examples else None
         if ex:
             st.caption(f"💡 {escape_md(ex)}")
+
+
+# a status is never told by colour alone: a symbol and a word go with it
+STATUS_SYMBOL = {"green": "🟢", "yellow": "🟡", "red": "🔴", "no_data": "⚪", "outdated": "⏳",
+                 "on_track": "🟢", "at_risk": "🟡", "off_track": "🔴"}
+
+
+def status_word(code: str, tr) -> str:
+    return f"{STATUS_SYMBOL.get(code, '')} {tr('status.' + code)}"

@@ -126,6 +126,80 @@ def _v2(c: duckdb.DuckDBPyConnection) -> None:
     c.execute("CREATE INDEX audit_ws_txn ON audit_event (workspace_id, txn)")
 
 
+@migration(3, "balanced scorecard, check-ins, readings, strategy map")
+def _v3(c: duckdb.DuckDBPyConnection) -> None:
+    # which BSC perspectives the team uses (a small company may start with three)
+    c.execute("ALTER TABLE workspace ADD COLUMN perspectives VARCHAR")
+    c.execute("ALTER TABLE objective ADD COLUMN perspective VARCHAR")
+    c.execute("ALTER TABLE key_result ADD COLUMN committed BOOLEAN")
+    c.execute("ALTER TABLE key_result ADD COLUMN weight DOUBLE")
+    c.execute("""
+        CREATE TABLE indicator (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            perspective VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            unit VARCHAR,
+            comparator VARCHAR NOT NULL,
+            target DOUBLE NOT NULL,
+            band DOUBLE,
+            frequency VARCHAR NOT NULL,
+            owner VARCHAR,
+            data_source VARCHAR,
+            template VARCHAR,
+            position INTEGER NOT NULL,
+            retired_at TIMESTAMP,
+            retire_reason VARCHAR,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE indicator_kr (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            indicator_id BIGINT NOT NULL,
+            key_result_id BIGINT NOT NULL,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE check_in (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            key_result_id BIGINT NOT NULL,
+            date DATE NOT NULL,
+            value DOUBLE NOT NULL,
+            confidence INTEGER,
+            note VARCHAR,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE reading (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            indicator_id BIGINT NOT NULL,
+            date DATE NOT NULL,
+            value DOUBLE NOT NULL,
+            comment VARCHAR,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("""
+        CREATE TABLE strategy_link (
+            id BIGINT PRIMARY KEY,
+            workspace_id BIGINT NOT NULL,
+            cause_kind VARCHAR NOT NULL,
+            cause_id BIGINT NOT NULL,
+            effect_kind VARCHAR NOT NULL,
+            effect_id BIGINT NOT NULL,
+            deleted_at TIMESTAMP,
+            deleted_batch BIGINT
+        )""")
+    c.execute("CREATE INDEX check_in_ws ON check_in (workspace_id, key_result_id, date)")
+    c.execute("CREATE INDEX reading_ws ON reading (workspace_id, indicator_id, date)")
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -24,7 +24,15 @@ import duckdb
 from strategy_core.errors import ConflictError, NotFoundError, StoreOpenError
 from strategy_core.store import migrations
 
-ENTITY_TABLES = ("workspace", "onion_node", "objective", "key_result")
+ENTITY_TABLES = ("workspace", "onion_node", "objective", "key_result", "indicator", "indicator_kr", "check_in",
+                 "reading", "strategy_link")
+# how each table's rows are listed, and which column names a row in the trash
+_ORDER = {"check_in": "date, id", "reading": "date, id", "indicator_kr": "id", "strategy_link": "id"}
+_LABEL = {"onion_node": "name", "objective": "title", "key_result": "statement", "indicator": "name",
+          "check_in": "CAST(date AS VARCHAR) || ' · ' || CAST(value AS VARCHAR)",
+          "reading": "CAST(date AS VARCHAR) || ' · ' || CAST(value AS VARCHAR)",
+          "indicator_kr": "CAST(key_result_id AS VARCHAR)",
+          "strategy_link": "cause_kind || ' → ' || effect_kind"}
 _CONFIG = {
     # nothing may try to download (DESIGN.md §3)
     "autoinstall_known_extensions": False,
@@ -93,6 +101,39 @@ class Tx:
             [self.txn, self.workspace_id, self.now, self.actor, self.action, entity, entity_id,
              enc(before), enc(after), undoes])
         self.events += 1
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert many rows of one table at once (bulk, through Arrow — executemany is very slow),
+        with one audit event per row, also written in bulk."""
+        assert table in ENTITY_TABLES
+        if not rows:
+            return []
+        import pandas as pd
+        n = len(rows)
+        ids = [int(r[0]) for r in self.cur.execute(f"SELECT nextval('id_seq') FROM range({n})").fetchall()]
+        frame = pd.DataFrame([{**r, "id": i} for r, i in zip(rows, ids)])
+        cols = list(frame.columns)
+        self.cur.register("_bulk_rows", frame)
+        try:
+            self.cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _bulk_rows")
+        finally:
+            self.cur.unregister("_bulk_rows")
+        wanted = set(ids)
+        after = [{k: _plain(v) for k, v in r.items()} for r in self.query(
+            f"SELECT * FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id", [min(ids), max(ids)]) if r["id"] in wanted]
+        events = pd.DataFrame({
+            "txn": self.txn, "workspace_id": self.workspace_id, "at_time": self.now, "actor": self.actor,
+            "action": self.action, "entity": table, "entity_id": [a["id"] for a in after],
+            "before": None, "after": [json.dumps(a, ensure_ascii=False) for a in after], "undoes": None})
+        self.cur.register("_bulk_events", events)
+        try:
+            self.cur.execute("INSERT INTO audit_event (id, txn, workspace_id, at_time, actor, action, entity, entity_id, "
+                             "before, after, undoes) SELECT nextval('id_seq'), txn, workspace_id, at_time, actor, "
+                             "action, entity, entity_id, before, after, CAST(undoes AS BIGINT) FROM _bulk_events")
+        finally:
+            self.cur.unregister("_bulk_events")
+        self.events += len(after)
+        return ids
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
         assert table in ENTITY_TABLES
@@ -257,7 +298,7 @@ class Store:
         assert table in ENTITY_TABLES and table != "workspace"
         cond = "IS NOT NULL" if deleted else "IS NULL"
         return self.query(f"SELECT * FROM {table} WHERE workspace_id = ? AND deleted_at {cond} "
-                          f"ORDER BY position, id", [workspace_id])
+                          f"ORDER BY {_ORDER.get(table, 'position, id')}", [workspace_id])
 
     def row(self, table: str, id_: int) -> dict[str, Any]:
         assert table in ENTITY_TABLES
@@ -273,7 +314,7 @@ class Store:
 
     def counts(self, workspace_id: int) -> dict[str, int]:
         out = {}
-        for table in ("onion_node", "objective", "key_result"):
+        for table in ("onion_node", "objective", "key_result", "indicator", "check_in", "reading"):
             out[table] = self.query(f"SELECT count(*) AS n FROM {table} WHERE workspace_id = ? AND deleted_at IS NULL",
                                     [workspace_id])[0]["n"]
         return out
@@ -282,12 +323,12 @@ class Store:
     def trash_batches(self, workspace_id: int) -> list[dict[str, Any]]:
         """Deleted things of a workspace, one entry per delete action (newest first)."""
         parts = []
-        for table in ("onion_node", "objective", "key_result"):
-            label = {"onion_node": "name", "objective": "title", "key_result": "statement"}[table]
-            parts.append(f"SELECT '{table}' AS entity, id, {label} AS label, deleted_at, deleted_batch "
+        tables = [t for t in ENTITY_TABLES if t != "workspace"]
+        for table in tables:
+            parts.append(f"SELECT '{table}' AS entity, id, {_LABEL[table]} AS label, deleted_at, deleted_batch "
                          f"FROM {table} WHERE workspace_id = ? AND deleted_at IS NOT NULL")
         rows = self.query(" UNION ALL ".join(parts) + " ORDER BY deleted_at DESC, deleted_batch DESC, id",
-                          [workspace_id] * 3)
+                          [workspace_id] * len(tables))
         batches: dict[int, dict[str, Any]] = {}
         for r in rows:
             b = batches.setdefault(r["deleted_batch"], {"batch": r["deleted_batch"], "deleted_at": r["deleted_at"],
@@ -309,6 +350,11 @@ class Store:
     def audit(self, workspace_id: int, limit: int = 200) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM audit_event WHERE workspace_id = ? ORDER BY id DESC LIMIT ?",
                           [workspace_id, limit])
+
+    def version(self, workspace_id: int) -> int:
+        """A number that changes with every change of the workspace (for caches)."""
+        return int(self.query("SELECT coalesce(max(id), 0) AS v FROM audit_event WHERE workspace_id = ?",
+                              [workspace_id])[0]["v"])
 
     def last_undoable(self, workspace_id: int) -> dict[str, Any] | None:
         """The newest transaction of the workspace that is not an undo and was not undone."""

@@ -1,0 +1,135 @@
+"""Run the year · Check-ins and readings: a quick entry form, the recent entries, and paste of many rows."""
+import pandas as pd
+import streamlit as st
+
+from strategy_core import bsc, okr, tracking
+from strategy_core.numbers import format_number
+from ui import frame, state
+from ui.forms import Form, action_button
+
+frame.guard("checkins")
+tr = state.translator(state.lang())
+
+store = state.store()
+lang = state.lang()
+st.title(tr("track.title"))
+st.caption(tr("track.intro"))
+wid = state.workspace_id()
+if wid is None:
+    st.info(tr("common.no_workspace"))
+    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
+    st.stop()
+
+ws = store.get_workspace(wid)
+today = tracking.today_in(ws["year"])
+objectives = {o["id"]: o for o in okr.list_objectives(store, wid)}
+krs = {k["id"]: k for k in okr.list_key_results(store, wid)}
+indicators = {i["id"]: i for i in bsc.list_indicators(store, wid)}
+check_ins = tracking.list_check_ins(store, wid)
+readings = tracking.list_readings(store, wid)
+
+
+def entry_table(rows: list[dict], value_label: str, text_field: str) -> None:
+    if not rows:
+        st.caption(tr("track.no_entries"))
+        return
+    recent = rows[-12:][::-1]
+    st.dataframe(pd.DataFrame([{tr("field.date"): r["date"].isoformat(), value_label: format_number(r["value"], lang),
+                                **({tr("field.confidence"): r["confidence"] if r["confidence"] is not None else "—"}
+                                   if "confidence" in r else {}),
+                                tr("field." + text_field): r[text_field] or ""} for r in recent]),
+                 hide_index=True, width="stretch")
+
+
+def paste_box(key: str, help_key: str, action) -> None:
+    with st.expander(tr("track.paste")):
+        pf = Form(key)
+        st.caption(tr(help_key))
+        st.text_area(tr("track.paste_area"), key=pf.k("paste"), height=140, placeholder="2026-03-02\t42\n2026-03-09\t45")
+        pf.errors("paste")
+        pf.general_errors()
+        st.button(tr("track.paste_button"), key=f"{key}_btn",
+                  on_click=pf.submit(lambda v: state.flash(tr("track.pasted", count=action(v["paste"]))), ["paste"],
+                                     clear=True))
+
+
+tab_kr, tab_ind = st.tabs([tr("track.tab.krs"), tr("track.tab.indicators")])
+
+with tab_kr:
+    if not krs:
+        st.info(tr("track.no_krs"))
+    else:
+        kid = st.selectbox(tr("field.key_result_id"), list(krs), key="track_kr",
+                           format_func=lambda i: f"{krs[i]['statement'][:70]} — {krs[i]['owner'] or ''}")
+        k = krs[kid]
+        mine = [c for c in check_ins if c["key_result_id"] == kid]
+        last = mine[-1] if mine else None
+        st.caption(tr("track.kr_caption", baseline=format_number(k["baseline"], lang),
+                      target=format_number(k["target"], lang), unit=k["unit"] or "",
+                      deadline=k["deadline"].isoformat() if k["deadline"] else "—",
+                      last=format_number(last["value"], lang) if last else "—",
+                      last_date=last["date"].isoformat() if last else "—"))
+        f = Form(f"track_ci_{kid}")
+        f.seed({"date": today, "value": None, "confidence": 7, "note": ""})
+        with st.container(border=True):
+            c = st.columns([1, 1, 2])
+            with c[0]:
+                st.date_input(tr("field.date"), key=f.k("date"), format="YYYY-MM-DD")
+                f.errors("date")
+            with c[1]:
+                st.number_input(tr("track.value", unit=k["unit"] or ""), key=f.k("value"), format="%.4g")
+                f.errors("value")
+            with c[2]:
+                st.slider(tr("field.confidence"), 0, 10, key=f.k("confidence"), help=tr("track.confidence_help"))
+                f.errors("confidence")
+            st.text_input(tr("field.note"), key=f.k("note"))
+            f.errors("note")
+            f.general_errors()
+            st.button(tr("track.save_check_in"), type="primary", key=f"track_ci_save_{kid}",
+                      on_click=f.submit(lambda v: tracking.add_check_in(store, kid, v, state.actor()),
+                                        ["date", "value", "confidence", "note"], ok=tr("common.saved")))
+        st.markdown(f"**{tr('track.recent')}**")
+        entry_table(mine, tr("track.value", unit=k["unit"] or ""), "note")
+        if mine:
+            action_button(tr("track.delete_last", date=mine[-1]["date"].isoformat()),
+                          lambda: tracking.delete_entry(store, "check_in", mine[-1]["id"], state.actor()),
+                          key=f"track_ci_del_{kid}", ok=tr("common.moved_to_trash", count=1))
+        paste_box(f"track_ci_paste_{kid}", "track.paste_help_kr",
+                  lambda text: tracking.paste_check_ins(store, kid, text, state.actor()))
+
+with tab_ind:
+    if not indicators:
+        st.info(tr("track.no_indicators"))
+    else:
+        iid = st.selectbox(tr("entity.indicator"), list(indicators), key="track_ind",
+                           format_func=lambda i: f"{tr('bsc.perspective.' + indicators[i]['perspective'])} · "
+                                                 f"{indicators[i]['name']}")
+        ind = indicators[iid]
+        mine = [r for r in readings if r["indicator_id"] == iid]
+        st.caption(tr("track.ind_caption", comparator=ind["comparator"], target=format_number(ind["target"], lang),
+                      unit=ind["unit"] or "", frequency=tr("bsc.frequency." + ind["frequency"])))
+        f = Form(f"track_rd_{iid}")
+        f.seed({"date": today, "value": None, "comment": ""})
+        with st.container(border=True):
+            c = st.columns([1, 1, 2])
+            with c[0]:
+                st.date_input(tr("field.date"), key=f.k("date"), format="YYYY-MM-DD")
+                f.errors("date")
+            with c[1]:
+                st.number_input(tr("track.value", unit=ind["unit"] or ""), key=f.k("value"), format="%.4g")
+                f.errors("value")
+            with c[2]:
+                st.text_input(tr("field.comment"), key=f.k("comment"))
+                f.errors("comment")
+            f.general_errors()
+            st.button(tr("track.save_reading"), type="primary", key=f"track_rd_save_{iid}",
+                      on_click=f.submit(lambda v: tracking.add_reading(store, iid, v, state.actor()),
+                                        ["date", "value", "comment"], ok=tr("common.saved")))
+        st.markdown(f"**{tr('track.recent')}**")
+        entry_table(mine, tr("track.value", unit=ind["unit"] or ""), "comment")
+        if mine:
+            action_button(tr("track.delete_last", date=mine[-1]["date"].isoformat()),
+                          lambda: tracking.delete_entry(store, "reading", mine[-1]["id"], state.actor()),
+                          key=f"track_rd_del_{iid}", ok=tr("common.moved_to_trash", count=1))
+        paste_box(f"track_rd_paste_{iid}", "track.paste_help_ind",
+                  lambda text: tracking.paste_readings(store, iid, text, state.actor()))

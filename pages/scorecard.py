@@ -1,0 +1,170 @@
+"""Day 3–4 · Balanced Scorecard design: perspectives, industry templates, indicators with targets,
+warning bands, frequency, owner and links to KRs."""
+import pandas as pd
+import streamlit as st
+
+from strategy_core import bsc, okr, tracking
+from strategy_core.numbers import format_number
+from ui import frame, state
+from ui.forms import Form, action_button, escape_md
+from ui.widgets import status_word
+
+frame.guard("scorecard")
+tr = state.translator(state.lang())
+
+store = state.store()
+lang = state.lang()
+st.title(tr("bsc.title"))
+st.caption(tr("bsc.intro"))
+wid = state.workspace_id()
+if wid is None:
+    st.info(tr("common.no_workspace"))
+    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
+    st.stop()
+
+ws = store.get_workspace(wid)
+persp = bsc.perspectives_of(ws)
+indicators = bsc.list_indicators(store, wid)
+links = bsc.indicator_links(store, wid)
+krs = okr.list_key_results(store, wid)
+kr_label = {k["id"]: k["statement"] for k in krs}
+board = state.board(store, wid)
+IND_FIELDS = ["perspective", "name", "unit", "comparator", "target", "band", "frequency", "owner", "data_source",
+              "key_result_ids"]
+pname = lambda p: tr("bsc.perspective." + p)
+
+# -- perspectives and templates ---------------------------------------------------------------------
+c1, c2 = st.columns(2)
+with c1, st.container(border=True):
+    st.markdown(f"**{tr('bsc.perspectives')}**")
+    st.caption(" → ".join(pname(p) for p in reversed(persp)))
+    has_learning = "learning" in persp
+    target = [p for p in bsc.PERSPECTIVES if p != "learning" or not has_learning]
+    action_button(tr("bsc.remove_learning") if has_learning else tr("bsc.add_learning"),
+                  lambda: bsc.set_perspectives(store, wid, target, state.actor()), key="bsc_toggle_learning",
+                  ok=tr("common.saved"), help=tr("bsc.learning_help"))
+with c2, st.container(border=True):
+    st.markdown(f"**{tr('bsc.templates')}**")
+    keys = list(bsc.templates())
+    choice = st.selectbox(tr("bsc.template"), keys, key="bsc_template",
+                          format_func=lambda k: bsc.templates()[k]["name"][lang])
+    st.caption(" · ".join(f"{r['name']} {r['comparator']} {format_number(r['target'], lang)}{r['unit'] or ''}"
+                          for r in bsc.template_rows(choice, lang)))
+
+    def _apply() -> None:
+        added, kept = bsc.apply_template(store, wid, choice, lang, state.actor())
+        state.flash(tr("bsc.template_applied", added=added, kept=kept))
+
+    action_button(tr("bsc.apply_template"), _apply, key="bsc_apply_template", type="primary",
+                  help=tr("bsc.template_help"))
+
+# -- the scorecard, perspective by perspective -----------------------------------------------------------
+if not indicators:
+    st.info(tr("bsc.empty"))
+for p in persp:
+    mine = [i for i in indicators if i["perspective"] == p]
+    st.subheader(f"{pname(p)} ({len(mine)})")
+    if not mine:
+        st.caption(tr("bsc.none_in_perspective"))
+        continue
+    rows = []
+    for i in mine:
+        s = board.indicators.get(i["id"])
+        rows.append({
+            tr("field.name"): i["name"],
+            tr("bsc.col.target"): f"{i['comparator']} {format_number(i['target'], lang)} {i['unit'] or ''}",
+            tr("field.band"): format_number(i["band"], lang) if i["band"] is not None else "—",
+            tr("field.frequency"): tr("bsc.frequency." + i["frequency"]),
+            tr("field.owner"): i["owner"] or "—",
+            tr("bsc.col.latest"): format_number(s.latest, lang) if s and s.latest is not None else "—",
+            tr("common.status"): status_word(s.status if s else "no_data", tr),
+            tr("bsc.col.krs"): " · ".join(kr_label[k][:30] for k in links.get(i["id"], []) if k in kr_label) or "—",
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def indicator_inputs(form: Form) -> None:
+    c = st.columns([1, 2, 1])
+    with c[0]:
+        st.selectbox(tr("field.perspective"), persp, key=form.k("perspective"), format_func=pname)
+        form.errors("perspective")
+    with c[1]:
+        st.text_input(tr("field.name"), key=form.k("name"), max_chars=200)
+        form.errors("name")
+    with c[2]:
+        st.text_input(tr("field.unit"), key=form.k("unit"), max_chars=40, placeholder="%, ¥, h …")
+        form.errors("unit")
+    c = st.columns(4)
+    with c[0]:
+        st.selectbox(tr("field.comparator"), bsc.COMPARATORS, key=form.k("comparator"),
+                     format_func=lambda x: {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[x])
+        form.errors("comparator")
+    with c[1]:
+        st.number_input(tr("field.target"), key=form.k("target"), format="%.4g")
+        form.errors("target")
+    with c[2]:
+        st.number_input(tr("field.band"), key=form.k("band"), min_value=0.0, format="%.4g", help=tr("bsc.band_help"))
+        form.errors("band")
+    with c[3]:
+        st.selectbox(tr("field.frequency"), bsc.FREQUENCIES, key=form.k("frequency"),
+                     format_func=lambda f: tr("bsc.frequency." + f))
+        form.errors("frequency")
+    c = st.columns(2)
+    with c[0]:
+        st.text_input(tr("field.owner"), key=form.k("owner"))
+        form.errors("owner")
+    with c[1]:
+        st.text_input(tr("field.data_source"), key=form.k("data_source"))
+        form.errors("data_source")
+    st.multiselect(tr("field.key_result_ids"), list(kr_label), key=form.k("key_result_ids"),
+                   format_func=lambda k: kr_label[k][:80], placeholder=tr("bsc.no_krs"))
+    form.errors("key_result_ids")
+    form.general_errors()
+
+
+st.divider()
+tab_edit, tab_new = st.tabs([tr("bsc.tab.edit"), tr("bsc.tab.new")])
+with tab_edit:
+    if not indicators:
+        st.caption(tr("bsc.empty"))
+    else:
+        by_id = {i["id"]: i for i in indicators}
+        iid = st.selectbox(tr("bsc.select_indicator"), list(by_id), key="bsc_selected",
+                           format_func=lambda i: f"{pname(by_id[i]['perspective'])} · {by_id[i]['name']}")
+        ind = by_id[iid]
+        form = Form(f"bsc_ind_{iid}")
+        form.seed({**{f: ind.get(f) for f in IND_FIELDS}, "key_result_ids": links.get(iid, [])})
+        with st.container(border=True):
+            indicator_inputs(form)
+            b1, b2 = st.columns(2)
+            with b1:
+                st.button(tr("common.save"), type="primary", key=f"bsc_save_{iid}",
+                          on_click=form.submit(lambda v: bsc.update_indicator(store, iid, v, state.actor()),
+                                               IND_FIELDS, ok=tr("common.saved")))
+            with b2:
+                action_button(tr("bsc.delete"), lambda: bsc.delete_indicator(store, iid, state.actor()),
+                              key=f"bsc_del_{iid}", ok=tr("common.moved_to_trash", count=1),
+                              help=tr("common.delete_help"))
+        with st.expander(tr("bsc.retire")):
+            rf = Form(f"bsc_retire_{iid}")
+            st.text_input(tr("field.retire_reason"), key=rf.k("retire_reason"))
+            rf.errors("retire_reason")
+            st.button(tr("bsc.retire_button"), key=f"bsc_retire_btn_{iid}",
+                      on_click=rf.submit(lambda v: bsc.retire_indicator(store, iid, v["retire_reason"], state.actor()),
+                                         ["retire_reason"], ok=tr("bsc.retired"), clear=True))
+with tab_new:
+    nf = Form("bsc_new")
+    nf.seed({"perspective": persp[0], "name": "", "unit": "", "comparator": ">=", "target": None, "band": None,
+             "frequency": "monthly", "owner": "", "data_source": "", "key_result_ids": []})
+    with st.container(border=True):
+        indicator_inputs(nf)
+        st.button(tr("bsc.add"), type="primary", key="bsc_add",
+                  on_click=nf.submit(lambda v: bsc.add_indicator(store, wid, v, state.actor()), IND_FIELDS,
+                                     ok=tr("common.saved"), clear=True))
+
+retired = bsc.list_indicators(store, wid, retired=True)
+if retired:
+    with st.expander(tr("bsc.retired_list", count=len(retired))):
+        for i in retired:
+            st.markdown(f"~~{escape_md(i['name'])}~~ — {escape_md(i['retire_reason'])} "
+                        f"({i['retired_at']:%Y-%m-%d})")

@@ -1,0 +1,622 @@
+"""How status is measured (SPEC §7.1): KR progress, pace, forecast, indicator status and
+the monitoring board's roll-up.
+
+Pure functions over plain rows (dicts), dates and floats: no Streamlit, no SQL, no I/O, so
+the monitoring page, the command line and the benchmark all call the same code.
+
+Decisions the SPEC leaves open (each is tested in tests/test_measure.py):
+
+* Progress is unclamped (a KR can be at -0.4 or 1.2); `score` clamps it to 0–1.
+  ``direction=None`` is inferred from baseline → target (up when the target is higher,
+  down when lower), or 'band' when only band bounds are given.
+  A band KR is 1.0 inside [band_low, band_high]; outside, progress falls linearly by 1.0 per
+  band width (band_high − band_low), so it is 0 one band width away and negative beyond.
+  A band whose width is not positive (low ≥ high) has no progress (None), like
+  baseline == target for up/down KRs.
+* Day counting is inclusive: on day *on* of a period [start, end] the days start..on have
+  elapsed, so the expected pace is (on − start + 1) / (end − start + 1) — 1/N on the first
+  day, 1.0 on the last day, 0 before the start, 1 after the end.
+* The pace of a KR runs from its objective's period start (else 1 January of the KR's deadline
+  year) to the KR's deadline (else the objective's period end). A KR with neither deadline nor
+  period end is due now: expected 1.0.
+* A KR that has check-ins but no computable progress (baseline == target, a band with missing
+  bounds) is 'no_data': there is no measurable number to judge, and silence is never green.
+* Committed KRs must reach 1.0 × pace, aspirational ones 0.7 × pace: that bar is
+  ``KRStatus.expectation``; ``behind`` = expectation − progress (for a committed KR that is
+  expected − progress), so an aspirational KR on its 70 % bar does not outrank a committed
+  KR that is really behind.
+* The forecast is projected to the KR's deadline (else the pace end). Several check-ins on one
+  day count as one point (the day's last). Once a check-in exists on or after the deadline, the
+  forecast is simply the latest value.
+* Indicator achievement: higher-is-better (≥, >) is value / target, lower-is-better (≤, <) is
+  target / value, when the denominator is positive (for ≤/< also target ≥ 0). Otherwise the ratio
+  means nothing (target 0, zero defects, negative numbers) and achievement is 1.0 when the
+  comparator passes and 0.0 when it fails. Zero defects against "< 1 %" is 1.0.
+* Indicator yellow: failing, but no farther than ``band`` from the target (inclusive); no band
+  (None or ≤ 0) means no yellow zone.
+* Indicator periods: daily = the day, weekly = ISO week (Monday), monthly = the calendar month,
+  quarterly = the calendar quarter. Period lengths for "outdated" are 1 / 7 / 31 / 92 days; an
+  indicator is outdated when its last reading is older than two such lengths (the period plus a
+  grace of one period). An unknown frequency is treated as monthly.
+* red_streak counts back from the period of the latest reading (as of *on*), whether or not the
+  indicator is outdated (``status`` says that); a period with no reading ends the streak.
+* Objective roll-up: weighted mean (weight None = 1, ≤ 0 = 0) of its KRs' clamped scores and of
+  their expectations, over the KRs with measurable data (outdated ones included, and counted);
+  its status compares the two with the KR rule, or is 'outdated' when every such KR is.
+  ``supported`` is the plain mean of the scores of the objectives aligned to a KR (direct
+  children with data; None when there are none).
+* Ranking: every KR with data by ``behind``, and red / yellow indicators by 1 − achievement
+  (outdated indicators are not ranked); ties keep board order (KRs, then indicators, as given).
+  Alerts: KRs whose latest value is past the alert value (outdated or not), red indicators.
+* Rows without a date or a value are skipped; dates may be dates, datetimes or ISO strings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any, Iterable, Sequence
+
+__all__ = [
+    "UP", "DOWN", "BAND", "TOLERANCE", "ASPIRATIONAL_FACTOR", "AT_RISK_FACTOR",
+    "KRStatus", "IndicatorState", "ObjectiveRollup", "Board",
+    "kr_progress", "score", "expected_pace", "expected_from_plan", "forecast", "kr_status",
+    "compare", "achievement", "indicator_status", "indicator_state", "period_of",
+    "evaluate", "recovery_candidates",
+]
+
+UP, DOWN, BAND = "up", "down", "band"
+ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, OUTDATED = "on_track", "at_risk", "off_track", "no_data", "outdated"
+GREEN, YELLOW, RED = "green", "yellow", "red"
+
+TOLERANCE = 0.05            # on track when progress ≥ expectation − TOLERANCE
+ASPIRATIONAL_FACTOR = 0.7   # an aspirational KR is expected at 0.7 of the pace (and of its target)
+AT_RISK_FACTOR = 0.7        # at risk when progress ≥ 0.7 × expectation
+_EPS = 1e-9                 # float noise at the thresholds (0.5 − 0.05 is 0.45, not 0.4500000001)
+
+PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}
+_COMPARATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "≥": ">=", "≤": "<=", "=>": ">=", "=<": "<="}
+
+
+# -- small helpers ------------------------------------------------------------------
+
+def _d(x: Any) -> dt.date | None:
+    """A date from a date, a datetime or an ISO string (None stays None)."""
+    if x is None or type(x) is dt.date:
+        return x
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    if isinstance(x, str):
+        return dt.date.fromisoformat(x[:10]) if x else None
+    raise TypeError(f"not a date: {x!r}")
+
+
+def _direction(direction: str | None, baseline: float | None, target: float | None,
+               band_low: float | None = None, band_high: float | None = None) -> str | None:
+    if direction in (UP, DOWN, BAND):
+        return direction
+    if direction is not None:
+        return None
+    if baseline is not None and target is not None and baseline != target:
+        return UP if target > baseline else DOWN
+    if band_low is not None and band_high is not None:
+        return BAND
+    return None
+
+
+def _weight(w: Any) -> float:
+    if w is None:
+        return 1.0
+    w = float(w)
+    return w if w > 0 else 0.0
+
+
+def _committed(c: Any) -> bool:
+    return True if c is None else bool(c)
+
+
+# -- key results: formulas ----------------------------------------------------------
+
+def kr_progress(direction: str | None, baseline: float | None, target: float | None, current: float | None,
+                band_low: float | None = None, band_high: float | None = None) -> float | None:
+    """Progress toward the target, unclamped (0 at baseline, 1 at target).
+
+    up: (current − baseline) / (target − baseline); down: (baseline − current) / (baseline − target);
+    band: 1.0 inside [band_low, band_high], outside it loses 1.0 per band width. None when a needed
+    number is missing, baseline == target, or the band has no positive width.
+    """
+    if current is None:
+        return None
+    d = _direction(direction, baseline, target, band_low, band_high)
+    if d == BAND:
+        if band_low is None or band_high is None or band_high <= band_low:
+            return None
+        if band_low <= current <= band_high:
+            return 1.0
+        width = band_high - band_low
+        gap = band_low - current if current < band_low else current - band_high
+        return 1.0 - gap / width
+    if d is None or baseline is None or target is None or baseline == target:
+        return None
+    if d == UP:
+        return (current - baseline) / (target - baseline)
+    return (baseline - current) / (baseline - target)
+
+
+def score(progress: float | None) -> float | None:
+    """The 0–1 end-of-period score: progress clamped to [0, 1]."""
+    if progress is None:
+        return None
+    return 0.0 if progress < 0 else 1.0 if progress > 1 else float(progress)
+
+
+def expected_pace(start: dt.date, end: dt.date, on: dt.date) -> float:
+    """Elapsed share of [start, end] on date *on*, counting days inclusively.
+
+    0 before start, (on − start + 1) / (end − start + 1) inside (1/N on the first day),
+    1 from the last day on. A period with end < start is 0 before start and 1 from it.
+    """
+    start, end, on = _d(start), _d(end), _d(on)
+    if on < start:
+        return 0.0
+    if on >= end:
+        return 1.0
+    return ((on - start).days + 1) / ((end - start).days + 1)
+
+
+def expected_from_plan(plan: Iterable[tuple[dt.date, float]], on: dt.date, *,
+                       start: dt.date | None = None) -> float:
+    """Expected cumulative share on *on* from a plan of (date, cumulative_share) points.
+
+    Each point is the share due by the end of its date; between points the share grows linearly
+    per day. With *start*, the plan begins at 0.0 at the end of the day before *start* (the same
+    inclusive counting as `expected_pace`); without it, the first point's share holds before it.
+    After the last point its share holds. An empty plan is 0.0.
+    """
+    on = _d(on)
+    pts: dict[dt.date, float] = {}
+    for d, share in plan:
+        pts[_d(d)] = float(share)
+    if start is not None:
+        origin = _d(start) - dt.timedelta(days=1)
+        if not pts or origin < min(pts):
+            pts.setdefault(origin, 0.0)
+    if not pts:
+        return 0.0
+    xs = sorted(pts)
+    if on <= xs[0]:
+        return pts[xs[0]]
+    if on >= xs[-1]:
+        return pts[xs[-1]]
+    i = bisect_right(xs, on)
+    d0, d1 = xs[i - 1], xs[i]
+    s0, s1 = pts[d0], pts[d1]
+    return s0 + (s1 - s0) * (on - d0).days / (d1 - d0).days
+
+
+def forecast(points: Sequence[tuple[dt.date, float]], deadline: dt.date | None, window: int = 6) -> float | None:
+    """Least-squares linear trend over the most recent *window* points (date, value), projected to
+    *deadline*. None with fewer than 2 points, all points on one day, or no deadline."""
+    if deadline is None or len(points) < 2:
+        return None
+    window = max(2, int(window))
+    recent = sorted(points, key=lambda p: _d(p[0]))[-window:]
+    base = _d(recent[0][0]).toordinal()
+    xs = [_d(p[0]).toordinal() - base for p in recent]
+    ys = [float(p[1]) for p in recent]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    slope = sxy / sxx
+    return my + slope * (_d(deadline).toordinal() - base - mx)
+
+
+# -- key results: status ----------------------------------------------------------
+
+@dataclass
+class KRStatus:
+    current: float | None           # latest value on or before `on`
+    last_date: dt.date | None
+    progress: float | None          # unclamped, see kr_progress
+    expected: float | None          # expected pace on `on` (elapsed share, or the plan's share)
+    score: float | None             # progress clamped to 0–1
+    status: str                     # no_data | outdated | on_track | at_risk | off_track
+    forecast: float | None          # trend value at the deadline
+    forecast_progress: float | None
+    forecast_misses: bool           # the forecast misses the bar at the deadline (1.0, aspirational 0.7)
+    alert: bool                     # latest value past alert_value in the bad direction
+    behind: float | None            # expectation − progress (positive = behind); None without data
+    committed: bool
+    id: Any = None
+    expectation: float | None = None  # the bar today: expected × (1.0 committed | 0.7 aspirational)
+    confidence: float | None = None   # confidence of the latest check-in
+    weight: float = 1.0
+
+
+def _is_alert(direction: str | None, current: float | None, alert_value: float | None,
+              band_low: float | None, band_high: float | None) -> bool:
+    if current is None:
+        return False
+    if direction == BAND:
+        if band_low is not None and current < band_low:
+            return True
+        return band_high is not None and current > band_high
+    if alert_value is None:
+        return False
+    if direction == UP:
+        return current < alert_value
+    if direction == DOWN:
+        return current > alert_value
+    return False
+
+
+def _classify(progress: float, expectation: float) -> str:
+    if progress >= expectation - TOLERANCE - _EPS:
+        return ON_TRACK
+    if progress >= AT_RISK_FACTOR * expectation - _EPS:
+        return AT_RISK
+    return OFF_TRACK
+
+
+_BY_DATE_ID = itemgetter("date", "id")
+
+
+def _sort_key(row: dict) -> tuple:
+    i = row.get("id")
+    return (row["date"], i if i is not None else -1)
+
+
+def _kr_status_sorted(kr: dict, rows: list[dict], dates: list[dt.date], on: dt.date,
+                      period_start: dt.date | None, period_end: dt.date | None,
+                      cadence_days: int, grace_days: int, plan: Any, window: int) -> KRStatus:
+    """kr_status over check-ins already sorted by (date, id), with their dates alongside."""
+    committed = _committed(kr.get("committed"))
+    factor = 1.0 if committed else ASPIRATIONAL_FACTOR
+    weight = _weight(kr.get("weight"))
+    deadline = _d(kr.get("deadline"))
+    end = period_end if period_end is not None else deadline
+    start = period_start
+    if start is None and end is not None:
+        start = dt.date(end.year, 1, 1)
+    if plan:
+        expected = expected_from_plan(plan, on, start=start)
+    elif end is None:
+        expected = 1.0
+    else:
+        expected = expected_pace(start, end, on)
+    expectation = factor * expected
+
+    n = bisect_right(dates, on)
+    if n == 0:
+        return KRStatus(None, None, None, expected, None, NO_DATA, None, None, False, False, None, committed,
+                        id=kr.get("id"), expectation=expectation, weight=weight)
+
+    baseline, target = kr.get("baseline"), kr.get("target")
+    low, high = kr.get("band_low"), kr.get("band_high")
+    direction = _direction(kr.get("direction"), baseline, target, low, high)
+    last = rows[n - 1]
+    current, last_date = last["value"], dates[n - 1]
+    progress = kr_progress(direction, baseline, target, current, low, high)
+
+    fdate = deadline if deadline is not None else end
+    fc: float | None
+    if fdate is None:
+        fc = None
+    elif last_date >= fdate:
+        fc = current
+    else:
+        pts: list[tuple[dt.date, float]] = []
+        prev, keep = None, max(2, window)
+        for i in range(n - 1, -1, -1):  # newest first, one point per day (the day's last)
+            d = dates[i]
+            if d != prev:
+                pts.append((d, rows[i]["value"]))
+                prev = d
+                if len(pts) >= keep:
+                    break
+        pts.reverse()
+        fc = forecast(pts, fdate, window)
+    fprog = kr_progress(direction, baseline, target, fc, low, high)
+    misses = fprog is not None and fprog < factor - _EPS
+
+    # silence is measured up to the deadline: a KR checked in at its end is closed, not outdated
+    reference = min(on, end) if end is not None else on
+    if (reference - last_date).days > cadence_days + grace_days:
+        status = OUTDATED
+    elif progress is None:
+        status = NO_DATA
+    else:
+        status = _classify(progress, expectation)
+    return KRStatus(
+        current=current, last_date=last_date, progress=progress, expected=expected, score=score(progress),
+        status=status, forecast=fc, forecast_progress=fprog, forecast_misses=misses,
+        alert=_is_alert(direction, current, kr.get("alert_value"), low, high),
+        behind=None if progress is None else expectation - progress, committed=committed,
+        id=kr.get("id"), expectation=expectation, confidence=last.get("confidence"), weight=weight)
+
+
+def _prepared(rows: Iterable[dict]) -> tuple[list[dict], list[dt.date]]:
+    """One KR's (or indicator's) rows, sorted by (date, id), with their dates alongside."""
+    return _group(rows, None).get(None, ([], []))
+
+
+def kr_status(kr: dict, check_ins: Iterable[dict], on: dt.date, *, period_start: dt.date | None,
+              period_end: dt.date | None = None, cadence_days: int = 7, grace_days: int = 7,
+              plan: Sequence[tuple[dt.date, float]] | None = None, window: int = 6) -> KRStatus:
+    """Status of one KR on date *on* from its check-ins (those after *on* are ignored).
+
+    *period_end* defaults to the KR's deadline; *period_start* to 1 January of that year.
+    With *plan* (cumulative (date, share) points) the expected progress follows the plan.
+    """
+    rows, dates = _prepared(check_ins)
+    return _kr_status_sorted(kr, rows, dates, _d(on), _d(period_start), _d(period_end),
+                             cadence_days, grace_days, plan, window)
+
+
+# -- indicators ------------------------------------------------------------------------
+
+def _cmp(comparator: str) -> str:
+    try:
+        return _COMPARATORS[comparator.strip()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown comparator: {comparator!r}") from None
+
+
+def compare(value: float, comparator: str, target: float) -> bool:
+    """Does *value* pass `value <comparator> target`? Exact at the boundary: ≥ 40 passes at 40, > 40 does not."""
+    c = _cmp(comparator)
+    if c == ">=":
+        return value >= target
+    if c == ">":
+        return value > target
+    if c == "<=":
+        return value <= target
+    return value < target
+
+
+def achievement(comparator: str, target: float, value: float | None) -> float | None:
+    """Direction-aware ratio of the reading to the target (1.0 = exactly on target).
+
+    ≥ / >: value / target when target > 0; ≤ / <: target / value when value > 0 and target ≥ 0.
+    Where that ratio means nothing (target 0, a reading of 0 against a lower-is-better target,
+    negative numbers) achievement is 1.0 when the comparator passes, else 0.0. None without a value.
+    """
+    if value is None or target is None:
+        return None
+    c = _cmp(comparator)
+    if c in (">=", ">"):
+        if target > 0:
+            return value / target
+    elif value > 0 and target >= 0:
+        return target / value
+    return 1.0 if compare(value, c, target) else 0.0
+
+
+def indicator_status(comparator: str, target: float, band: float | None, value: float | None) -> str:
+    """green when the comparator passes; failing but within *band* of the target → yellow; else red.
+    'no_data' when there is no value."""
+    if value is None:
+        return NO_DATA
+    if compare(value, comparator, target):
+        return GREEN
+    if band is not None and band > 0 and abs(value - target) <= band * (1 + _EPS) + _EPS:
+        return YELLOW
+    return RED
+
+
+def period_of(d: dt.date, frequency: str | None) -> dt.date:
+    """First day of the period of *frequency* that holds *d* (ISO weeks start on Monday)."""
+    f = frequency if frequency in PERIOD_DAYS else "monthly"
+    if f == "daily":
+        return d
+    if f == "weekly":
+        return d - dt.timedelta(days=d.weekday())
+    if f == "monthly":
+        return d.replace(day=1)
+    return dt.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+
+
+def _previous_period(p: dt.date, frequency: str | None) -> dt.date:
+    f = frequency if frequency in PERIOD_DAYS else "monthly"
+    if f == "daily":
+        return p - dt.timedelta(days=1)
+    if f == "weekly":
+        return p - dt.timedelta(days=7)
+    months = 1 if f == "monthly" else 3
+    m = p.year * 12 + (p.month - 1) - months
+    return dt.date(m // 12, m % 12 + 1, 1)
+
+
+@dataclass
+class IndicatorState:
+    latest: float | None
+    last_date: dt.date | None
+    status: str                      # green | yellow | red | no_data | outdated
+    achievement: float | None
+    red_streak: int                  # consecutive most-recent periods whose last reading is red
+    history: list[tuple[dt.date, float, str]] = field(default_factory=list)  # (period start, value, status)
+    id: Any = None
+    last_status: str | None = None   # status of the latest reading itself, even when outdated
+
+
+def _indicator_state_sorted(ind: dict, rows: list[dict], dates: list[dt.date], on: dt.date) -> IndicatorState:
+    n = bisect_right(dates, on)
+    iid = ind.get("id")
+    if n == 0:
+        return IndicatorState(None, None, NO_DATA, None, 0, [], id=iid)
+    comparator, target, band = ind["comparator"], ind["target"], ind.get("band")
+    freq = ind.get("frequency")
+    history: list[tuple[dt.date, float, str]] = []
+    prev_p = None
+    for i in range(n):  # rows are sorted: the last row of each period wins
+        p = period_of(dates[i], freq)
+        v = rows[i]["value"]
+        entry = (p, v, indicator_status(comparator, target, band, v))
+        if p == prev_p:
+            history[-1] = entry
+        else:
+            history.append(entry)
+            prev_p = p
+    streak = 0
+    expect = history[-1][0]
+    for p, _v, st in reversed(history):
+        if p != expect or st != RED:
+            break
+        streak += 1
+        expect = _previous_period(p, freq)
+    latest, last_date = rows[n - 1]["value"], dates[n - 1]
+    last_status = history[-1][2]
+    limit = 2 * PERIOD_DAYS.get(freq, PERIOD_DAYS["monthly"])
+    status = OUTDATED if (on - last_date).days > limit else last_status
+    return IndicatorState(latest, last_date, status, achievement(comparator, target, latest), streak, history,
+                          id=iid, last_status=last_status)
+
+
+def indicator_state(indicator: dict, readings: Iterable[dict], on: dt.date) -> IndicatorState:
+    """State of one indicator on *on* from its readings (those after *on* are ignored)."""
+    rows, dates = _prepared(readings)
+    return _indicator_state_sorted(indicator, rows, dates, _d(on))
+
+
+# -- the board ------------------------------------------------------------------------
+
+@dataclass
+class ObjectiveRollup:
+    id: Any
+    score: float | None        # weighted mean of its KRs' scores (KRs with data); None when none has data
+    expected: float | None     # weighted mean of those KRs' expectation (the bar today)
+    behind: float | None       # expected − score: the objective's progress vs pace (positive = behind)
+    status: str                # no_data | outdated (every KR with data is outdated) | on_track | at_risk | off_track
+    krs_total: int = 0
+    krs_with_data: int = 0
+    outdated: int = 0          # KRs with data whose last check-in is outdated
+
+
+@dataclass
+class Board:
+    on: dt.date
+    krs: dict[Any, KRStatus]
+    objectives: dict[Any, ObjectiveRollup]
+    supported: dict[Any, float | None]             # KR id → mean score of the objectives aligned to it
+    indicators: dict[Any, IndicatorState]
+    ranking: list[tuple[str, Any, float]]           # (kind, id, behind), most behind first
+    alerts: list[tuple[str, Any]]                   # (kind, id)
+
+
+def _rollup(oid: Any, statuses: list[KRStatus]) -> ObjectiveRollup:
+    with_data = [s for s in statuses if s.score is not None]
+    outdated = sum(1 for s in with_data if s.status == OUTDATED)
+    total_w = sum(s.weight for s in with_data)
+    if not with_data or total_w <= 0:
+        return ObjectiveRollup(oid, None, None, None, NO_DATA, len(statuses), len(with_data), outdated)
+    sc = sum(s.weight * s.score for s in with_data) / total_w
+    ex = sum(s.weight * s.expectation for s in with_data) / total_w
+    status = OUTDATED if outdated == len(with_data) else _classify(sc, ex)
+    return ObjectiveRollup(oid, sc, ex, ex - sc, status, len(statuses), len(with_data), outdated)
+
+
+def _sorted_rows(g: list[dict]) -> tuple[list[dict], list[dt.date]]:
+    try:
+        g.sort(key=_BY_DATE_ID)
+    except (TypeError, KeyError):  # some ids are None or missing
+        g.sort(key=_sort_key)
+    return g, [r["date"] for r in g]
+
+
+def _group(rows: Iterable[dict], key: str | None) -> dict[Any, tuple[list[dict], list[dt.date]]]:
+    """Rows grouped by *key* (None: one group), each group sorted by (date, id) with its dates
+    alongside. Rows without a date or value are skipped. One pass and one sort per group."""
+    groups: dict[Any, list[dict]] = defaultdict(list)
+    date_type = dt.date
+    for r in rows:
+        d = r.get("date")
+        if d is None or r.get("value") is None:
+            continue
+        if type(d) is not date_type:
+            r = {**r, "date": _d(d)}
+        groups[r[key] if key is not None else None].append(r)
+    return {k: _sorted_rows(g) for k, g in groups.items()}
+
+
+def _retired(ind: dict, on: dt.date) -> bool:
+    r = ind.get("retired_at")
+    return r is not None and _d(r) <= on
+
+
+def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins: Iterable[dict],
+             indicators: Iterable[dict], readings: Iterable[dict], on: dt.date, *,
+             cadence_days: int = 7, grace_days: int = 7,
+             plans: dict[Any, Sequence[tuple[dt.date, float]]] | None = None, window: int = 6) -> Board:
+    """Everything the monitoring board shows, as of *on*, in O(n log n).
+
+    Each KR's pace runs from its objective's period_start (else 1 January of its deadline year)
+    to its deadline (else the objective's period_end). *plans* maps a KR id to the cumulative
+    plan it follows (from the onion). A KR row may carry its own ``cadence_days``. Indicators
+    retired on or before *on* are left out.
+    """
+    on = _d(on)
+    objectives = list(objectives)
+    key_results = list(key_results)
+    obj_by_id = {o["id"]: o for o in objectives}
+    cis = _group(check_ins, "key_result_id")
+    empty: tuple[list[dict], list[dt.date]] = ([], [])
+    plans = plans or {}
+
+    krs: dict[Any, KRStatus] = {}
+    by_objective: dict[Any, list[KRStatus]] = defaultdict(list)
+    for kr in key_results:
+        obj = obj_by_id.get(kr.get("objective_id")) or {}
+        deadline = _d(kr.get("deadline"))
+        start = _d(obj.get("period_start"))
+        if start is None and deadline is not None:
+            start = dt.date(deadline.year, 1, 1)
+        end = deadline if deadline is not None and (start is None or deadline >= start) else _d(obj.get("period_end"))
+        rows, dates = cis.get(kr["id"], empty)
+        cadence = kr.get("cadence_days") or cadence_days
+        st = _kr_status_sorted(kr, rows, dates, on, start, end, cadence, grace_days, plans.get(kr["id"]), window)
+        krs[kr["id"]] = st
+        by_objective[kr.get("objective_id")].append(st)
+
+    rollups = {o["id"]: _rollup(o["id"], by_objective.get(o["id"], [])) for o in objectives}
+
+    children: dict[Any, list[Any]] = defaultdict(list)
+    for o in objectives:
+        if o.get("aligns_to") is not None:
+            children[o["aligns_to"]].append(o["id"])
+    supported: dict[Any, float | None] = {}
+    for kid in krs:
+        scores = [rollups[c].score for c in children.get(kid, ()) if rollups[c].score is not None]
+        supported[kid] = sum(scores) / len(scores) if scores else None
+
+    rds = _group(readings, "indicator_id")
+    states: dict[Any, IndicatorState] = {}
+    for ind in indicators:
+        if _retired(ind, on):
+            continue
+        rows, dates = rds.get(ind["id"], empty)
+        states[ind["id"]] = _indicator_state_sorted(ind, rows, dates, on)
+
+    ranking: list[tuple[str, Any, float]] = [("key_result", k, s.behind) for k, s in krs.items()
+                                             if s.behind is not None]
+    ranking += [("indicator", i, 1.0 - s.achievement) for i, s in states.items()
+                if s.status in (RED, YELLOW) and s.achievement is not None]
+    order = {("key_result", k): n for n, k in enumerate(krs)}
+    order.update({("indicator", i): len(order) + n for n, i in enumerate(states)})
+    ranking.sort(key=lambda r: (-r[2], order[(r[0], r[1])]))
+
+    alerts = [("key_result", k) for k, s in krs.items() if s.alert]
+    alerts += [("indicator", i) for i, s in states.items() if s.status == RED]
+    return Board(on, krs, rollups, supported, states, ranking, alerts)
+
+
+def recovery_candidates(board: Board) -> list[Any]:
+    """Indicators red for two periods in a row (red_streak ≥ 2), in board order: each proposes a
+    recovery objective ("bring NPS back to ≥ 7", SPEC §7.1)."""
+    return [i for i, s in board.indicators.items() if s.red_streak >= 2]
