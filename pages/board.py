@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import charts, monitor, okr, tracking
+from strategy_core import bsc, charts, monitor, okr, tracking
 from strategy_core.numbers import format_number
 from ui import frame, state
 from ui.forms import escape_md
@@ -33,6 +33,7 @@ snap, board = state.board_and_snapshot(store, wid, on)
 objectives = {o["id"]: o for o in snap.objectives}
 krs = {k["id"]: k for k in snap.key_results}
 indicators = {i["id"]: i for i in snap.indicators}
+SYM = bsc.COMPARATOR_SYMBOL
 KR_STATUSES = ("off_track", "at_risk", "on_track", "outdated", "no_data")
 levels = c1.multiselect(tr("okr.filter.level"), okr.LEVELS, format_func=lambda l: tr("okr.level." + l),
                         key="board_f_level", placeholder=tr("common.all"))
@@ -71,7 +72,7 @@ with st.container(border=True):
                         alert=format_number(k["alert_value"], lang), owner=k.get("owner") or "—"), icon="🚨")
         else:
             i, s = indicators[id_], board.indicators[id_]
-            sym = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[i["comparator"]]
+            sym = SYM[i["comparator"]]
             msg = tr("board.alert_indicator", name=i["name"], value=format_number(s.latest, lang),
                      target=f"{sym} {format_number(i['target'], lang)}{i['unit'] or ''}",
                      owner=i.get("owner") or "—")
@@ -130,7 +131,8 @@ for n, k in enumerate(shown_krs[:limit]):
     title = f"{status_word(s.status, tr)} · {prog} · {k['statement'][:48]}"
     with cols[n % 3]:
         st.altair_chart(charts.kr_chart(pts, pace=monitor.pace_line(k, objectives[k["objective_id"]]),
-                                        target=k.get("target"), forecast=fc, title=title, words=words),
+                                        target=k.get("target"), forecast=fc, title=title, words=words,
+                                        target_label=f"{tr('field.target')} {format_number(k.get('target'), lang)}"),
                         width="stretch")
         if s.forecast_misses:
             st.caption("⚠ " + tr("board.forecast_misses_caption", value=format_number(s.forecast, lang)))
@@ -148,7 +150,8 @@ if board.indicators:
         with cols[n % 3]:
             st.altair_chart(charts.indicator_chart(
                 [(d, v, st_) for d, v, st_ in s.history], comparator=i["comparator"], target=i["target"],
-                band=i["band"], title=f"{status_word(s.status, tr)} · {i['name']}", words=iwords), width="stretch")
+                band=i["band"], title=f"{status_word(s.status, tr)} · {i['name']}", words=iwords,
+                target_label=f"{SYM[i['comparator']]} {format_number(i['target'], lang)}"), width="stretch")
 
 # -- drill-down --------------------------------------------------------------------------------------------
 st.subheader(tr("board.drill"))

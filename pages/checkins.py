@@ -106,7 +106,7 @@ with tab_ind:
                                                  f"{indicators[i]['name']}")
         ind = indicators[iid]
         mine = [r for r in readings if r["indicator_id"] == iid]
-        st.caption(tr("track.ind_caption", comparator=ind["comparator"], target=format_number(ind["target"], lang),
+        st.caption(tr("track.ind_caption", comparator=bsc.COMPARATOR_SYMBOL[ind["comparator"]], target=format_number(ind["target"], lang),
                       unit=ind["unit"] or "", frequency=tr("bsc.frequency." + ind["frequency"])))
         f = Form(f"track_rd_{iid}")
         f.seed({"date": today, "value": None, "comment": ""})

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import charts, okr, quality
+from strategy_core import bsc, charts, okr, quality
 from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
 from ui import frame, state
@@ -35,7 +35,7 @@ findings = quality.check_all(objectives, krs, year)
 strength = quality.strength_by(findings, objectives, krs)
 level_name = lambda lvl: tr("okr.level." + lvl)
 OBJ_FIELDS = list(okr.OBJECTIVE_FIELDS)
-KR_FIELDS = list(okr.KR_FIELDS)
+KR_FIELDS = [*okr.KR_FIELDS, *okr.KR_TRACKING_FIELDS]
 YEAR_START, YEAR_END = dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
@@ -70,6 +70,10 @@ def objective_inputs(form: Form, objective_id: int | None) -> None:
         st.date_input(tr("field.period_end"), key=form.k("period_end"), min_value=YEAR_START, max_value=YEAR_END,
                       format="YYYY-MM-DD")
         form.errors("period_end")
+    st.selectbox(tr("field.perspective"), [None, *bsc.PERSPECTIVES], key=form.k("perspective"),
+                 format_func=lambda p: tr("map.not_on_map") if p is None else tr("bsc.perspective." + p),
+                 placeholder=tr("map.not_on_map"), help=tr("okr.perspective_help"))
+    form.errors("perspective")
     level = form.value("level") or "company"
     if level != "company":
         own = {k["id"] for k in krs if k["objective_id"] == objective_id}
@@ -126,7 +130,7 @@ def kr_inputs(form: Form, objective_id: int) -> None:
         st.date_input(tr("field.deadline"), key=form.k("deadline"), min_value=YEAR_START, max_value=YEAR_END,
                       format="YYYY-MM-DD")
         form.errors("deadline")
-    c = st.columns(3)
+    c = st.columns(5)
     with c[0]:
         st.text_input(tr("field.owner"), key=form.k("owner"))
         form.errors("owner")
@@ -137,6 +141,14 @@ def kr_inputs(form: Form, objective_id: int) -> None:
         st.number_input(tr("field.alert_value"), key=form.k("alert_value"), format="%.4g",
                         help=tr("okr.alert_help"))
         form.errors("alert_value")
+    with c[3]:
+        st.selectbox(tr("field.committed"), [True, False], key=form.k("committed"),
+                     format_func=lambda v: tr("okr.committed." + ("yes" if v else "no")), help=tr("okr.committed_help"))
+        form.errors("committed")
+    with c[4]:
+        st.number_input(tr("field.weight"), key=form.k("weight"), min_value=0.0, step=0.5, format="%.2g",
+                        help=tr("okr.weight_help"))
+        form.errors("weight")
     c = st.columns(2)
     for i, name in enumerate(("decomposition_logic", "data_support", "execution_steps", "data_source")):
         with c[i % 2]:
@@ -267,7 +279,8 @@ with tab_edit:
         with st.container(border=True):
             if kid is None:
                 kf = Form(f"okr_kr_new_{oid}")
-                kf.seed({**{f: None for f in KR_FIELDS}, "owner": o.get("owner"), "team": o.get("team")})
+                kf.seed({**{f: None for f in KR_FIELDS}, "owner": o.get("owner"), "team": o.get("team"),
+                         "committed": True, "weight": 1.0})
                 st.markdown(f"**{tr('okr.new_kr')}**")
                 kr_inputs(kf, oid)
                 st.button(tr("okr.add_kr"), type="primary", key=f"okr_kr_add_{oid}",
@@ -276,7 +289,8 @@ with tab_edit:
             else:
                 k = kr_by_id[kid]
                 kf = Form(f"okr_kr_{kid}")
-                kf.seed({f: k[f] for f in KR_FIELDS})
+                kf.seed({**{f: k[f] for f in KR_FIELDS}, "committed": k["committed"] is not False,
+                         "weight": k["weight"] if k["weight"] is not None else 1.0})
                 st.markdown(f"**{tr('okr.edit_kr')}**")
                 kr_inputs(kf, oid)
                 b1, b2 = st.columns(2)
@@ -293,7 +307,7 @@ with tab_edit:
 with tab_new:
     nf = Form("okr_new_obj")
     nf.seed({"level": "company" if not objectives else "department", "title": "", "owner": "", "team": "",
-             "period_start": YEAR_START, "period_end": YEAR_END, "aligns_to": None})
+             "period_start": YEAR_START, "period_end": YEAR_END, "aligns_to": None, "perspective": None})
 
     def _created(new_id: int) -> None:
         st.session_state["okr_selected"] = new_id

@@ -48,7 +48,8 @@ with c2, st.container(border=True):
     keys = list(bsc.templates())
     choice = st.selectbox(tr("bsc.template"), keys, key="bsc_template",
                           format_func=lambda k: bsc.templates()[k]["name"][lang])
-    st.caption(" · ".join(f"{r['name']} {r['comparator']} {format_number(r['target'], lang)}{r['unit'] or ''}"
+    st.caption(" · ".join(f"{r['name']} {bsc.COMPARATOR_SYMBOL[r['comparator']]} {format_number(r['target'], lang)}"
+                          f"{r['unit'] or ''}"
                           for r in bsc.template_rows(choice, lang)))
 
     def _apply() -> None:
@@ -72,7 +73,8 @@ for p in persp:
         s = board.indicators.get(i["id"])
         rows.append({
             tr("field.name"): i["name"],
-            tr("bsc.col.target"): f"{i['comparator']} {format_number(i['target'], lang)} {i['unit'] or ''}",
+            tr("bsc.col.target"): f"{bsc.COMPARATOR_SYMBOL[i['comparator']]} {format_number(i['target'], lang)} "
+                                  f"{i['unit'] or ''}",
             tr("field.band"): format_number(i["band"], lang) if i["band"] is not None else "—",
             tr("field.frequency"): tr("bsc.frequency." + i["frequency"]),
             tr("field.owner"): i["owner"] or "—",
@@ -97,7 +99,7 @@ def indicator_inputs(form: Form) -> None:
     c = st.columns(4)
     with c[0]:
         st.selectbox(tr("field.comparator"), bsc.COMPARATORS, key=form.k("comparator"),
-                     format_func=lambda x: {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[x])
+                     format_func=bsc.COMPARATOR_SYMBOL.get)
         form.errors("comparator")
     with c[1]:
         st.number_input(tr("field.target"), key=form.k("target"), format="%.4g")

@@ -15,6 +15,7 @@ from strategy_core.store.store import Store
 PERSPECTIVES = ("financial", "customer", "process", "learning")   # top of the map first
 REQUIRED_PERSPECTIVES = ("financial", "customer", "process")       # a small company may start with these
 COMPARATORS = (">=", ">", "<=", "<")
+COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly")
 NODE_KINDS = ("objective", "indicator")
 TEMPLATE_FILE = Path(__file__).resolve().parents[1] / "data" / "bsc_templates.json"
@@ -270,6 +271,8 @@ def map_dot(nodes: dict[tuple[str, int], dict[str, Any]], links: list[dict[str, 
     lines = ['digraph map {', 'rankdir=BT; nodesep=0.3; ranksep=0.6; newrank=true;',
              'node [shape=box, style="rounded,filled", fontname="WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif",'
              ' fontsize=11, margin="0.2,0.08", color="#8a8f98"];', 'edge [color="#5a6270", arrowsize=0.7];']
+    # a perspective shows when the workspace uses it or something on the map stands in it
+    perspectives = [p for p in PERSPECTIVES if p in perspectives or any(n["perspective"] == p for n in nodes.values())]
     for p in reversed(perspectives):
         members = [n for n in nodes.values() if n["perspective"] == p]
         lines.append(f'subgraph cluster_{p} {{ label="{perspective_names[p]}"; style="rounded,filled"; '

@@ -70,7 +70,7 @@ def strength_bars(data: list[dict], *, title: str, words: dict[str, str]) -> alt
 
 
 def kr_chart(check_ins: list[tuple], *, pace: list[tuple], target: float | None, forecast: tuple | None,
-             title: str, words: dict[str, str], height: int = 220) -> alt.Chart:
+             title: str, words: dict[str, str], target_label: str = "", height: int = 220) -> alt.Chart:
     """One KR against its target: actual values, the target line, the expected-pace line, the forecast.
 
     *check_ins* and *pace* are (date, value) lists; *forecast* is ((last_date, last_value), (deadline, value))."""
@@ -97,7 +97,7 @@ def kr_chart(check_ins: list[tuple], *, pace: list[tuple], target: float | None,
     layers.append(base.mark_line(strokeWidth=2))
     layers.append(base.transform_filter(alt.datum.series == words["actual"]).mark_circle(size=28))
     if target is not None:
-        rule = pd.DataFrame({"value": [target], "label": [f"{words['target']} {target:,.4g}"]})
+        rule = pd.DataFrame({"value": [target], "label": [target_label]})
         layers.append(alt.Chart(rule).mark_rule(color=STATUS_COLORS["pass"], strokeWidth=2).encode(y="value:Q"))
         layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=STATUS_COLORS["pass"],
                                                 fontSize=12).encode(y="value:Q", text="label:N", x=alt.value(0)))
@@ -106,7 +106,7 @@ def kr_chart(check_ins: list[tuple], *, pace: list[tuple], target: float | None,
 
 
 def indicator_chart(readings: list[tuple], *, comparator: str, target: float, band: float | None, title: str,
-                    words: dict[str, str], height: int = 200) -> alt.Chart:
+                    words: dict[str, str], target_label: str, height: int = 200) -> alt.Chart:
     """An indicator's readings against its threshold, with the warning band shaded; each point coloured
     by its status (and the status word in the tooltip)."""
     df = pd.DataFrame([{"date": pd.Timestamp(d), "value": v, "status": words["status." + s]} for d, v, s in readings],
@@ -127,8 +127,7 @@ def indicator_chart(readings: list[tuple], *, comparator: str, target: float, ba
         tooltip=[alt.Tooltip("date:T", title=words["date"], format="%Y-%m-%d"),
                  alt.Tooltip("value:Q", title=words["value"], format=",.4~g"),
                  alt.Tooltip("status:N", title=words["status"])]))
-    sym = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[comparator]
-    rule = pd.DataFrame({"value": [target], "label": [f"{sym} {target:,.4g}"]})
+    rule = pd.DataFrame({"value": [target], "label": [target_label]})
     layers.append(alt.Chart(rule).mark_rule(color=STATUS_COLORS["pass"], strokeWidth=2).encode(y="value:Q"))
     layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=STATUS_COLORS["pass"],
                                             fontSize=12).encode(y="value:Q", text="label:N", x=alt.value(0)))

@@ -12,7 +12,7 @@ from strategy_core import demo
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 
-PAGES = ["", "onion", "okr", "workspaces"]
+PAGES = ["", "onion", "okr", "scorecard", "strategy_map", "board", "checkins", "workspaces"]
 
 
 def main(out: Path, height: int = 1080) -> None:
