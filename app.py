@@ -2,6 +2,8 @@
 
 app.py only routes: each page under pages/ reads and writes through strategy_core.
 """
+from pathlib import Path
+
 import streamlit as st
 
 from strategy_core.i18n import LANGS
@@ -24,13 +26,20 @@ PAGES = {
     "checkins": st.Page("pages/checkins.py", title=tr("nav.checkins"), icon="✍️", url_path="checkins"),
     "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
 }
-nav = st.navigation({
+# Day 5–7 pages, registered as each one lands (TEMPORARY while they are being built: removed before release)
+_HERE = Path(__file__).parent
+for _name, _icon in (("weekly", "🗓️"), ("daily", "📋"), ("reviews", "🔁"), ("risks", "🛡️")):
+    if (_HERE / "pages" / f"{_name}.py").exists():
+        PAGES[_name] = st.Page(f"pages/{_name}.py", title=tr(f"nav.{_name}"), icon=_icon, url_path=_name)
+nav = st.navigation({k: v for k, v in {
     tr("nav.section.overview"): [PAGES["home"]],
     tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],
     tr("nav.section.scorecard"): [PAGES["scorecard"], PAGES["strategy_map"]],
+    tr("nav.section.templates"): [PAGES[n] for n in ("weekly", "daily", "reviews") if n in PAGES],
+    tr("nav.section.risks"): [PAGES[n] for n in ("risks",) if n in PAGES],
     tr("nav.section.run"): [PAGES["board"], PAGES["checkins"]],
     tr("nav.section.settings"): [PAGES["workspaces"]],
-})
+}.items() if v})
 frame.follow_target(PAGES)
 
 with st.sidebar:

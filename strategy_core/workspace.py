@@ -133,9 +133,15 @@ def copy(store: Store, workspace_id: int, name: str, year: int | None = None, ac
         for link in rows["strategy_link"]:
             if link["cause_id"] in ids and link["effect_id"] in ids:
                 tx.insert("strategy_link", fresh(link, cause_id=ids[link["cause_id"]], effect_id=ids[link["effect_id"]]))
+        for r in rows["risk"]:
+            trig = r["trigger_id"]
+            tx.insert("risk", fresh(r, trigger_id=remap(trig) if trig in ids else None,
+                                    trigger_kind=r["trigger_kind"] if trig in ids else None))
+        for p in rows["risk_plan"]:
+            tx.insert("risk_plan", fresh(p, risk_id=ids[p["risk_id"]]))
         if history:
             for table, owner in (("check_in", "key_result_id"), ("reading", "indicator_id")):
-                moved = [{k: v for k, v in r.items() if k not in ("id", "deleted_at", "deleted_batch")}
+                moved = [{k: v for k, v in r.items() if k not in ("id", "deleted_at", "deleted_batch", "daily_report_id")}
                          | {"workspace_id": new_ws, owner: ids[r[owner]], "date": _shift_year(r["date"], delta)}
                          for r in store.rows(table, workspace_id) if r[owner] in ids]
                 tx.insert_many(table, moved)
@@ -143,6 +149,7 @@ def copy(store: Store, workspace_id: int, name: str, year: int | None = None, ac
 
 
 # every table of a workspace is either copied as plan or left behind as history
-COPIED = ("objective", "key_result", "onion_node", "indicator", "indicator_kr", "strategy_link")
-HISTORY = ("check_in", "reading")
+COPIED = ("objective", "key_result", "onion_node", "indicator", "indicator_kr", "strategy_link", "risk", "risk_plan")
+# history stays behind (check-ins and readings can be brought along; the rest belongs to its year)
+HISTORY = ("check_in", "reading", "weekly_plan", "plan_item", "daily_report", "review", "review_finding", "adjustment")
 assert set(ENTITY_TABLES) == {"workspace", *COPIED, *HISTORY}, "copy() must learn new tables"

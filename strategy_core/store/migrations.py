@@ -200,6 +200,52 @@ def _v3(c: duckdb.DuckDBPyConnection) -> None:
     c.execute("CREATE INDEX reading_ws ON reading (workspace_id, indicator_id, date)")
 
 
+@migration(4, "weekly plans, daily reports, reviews with findings and adjustments, risks with plans A/B/C")
+def _v4(c: duckdb.DuckDBPyConnection) -> None:
+    tail = "deleted_at TIMESTAMP, deleted_batch BIGINT"
+    c.execute(f"""
+        CREATE TABLE weekly_plan (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL,
+            person VARCHAR NOT NULL, week_start DATE NOT NULL,
+            last_week_result VARCHAR, help_needed VARCHAR, confidence INTEGER, {tail})""")
+    c.execute(f"""
+        CREATE TABLE plan_item (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL, weekly_plan_id BIGINT NOT NULL,
+            key_result_id BIGINT, text VARCHAR NOT NULL, kr_value DOUBLE, check_in_id BIGINT,
+            done BOOLEAN, position INTEGER NOT NULL, {tail})""")
+    c.execute(f"""
+        CREATE TABLE daily_report (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL,
+            day DATE NOT NULL, owner VARCHAR, note VARCHAR, submitted_at TIMESTAMP, {tail})""")
+    c.execute("ALTER TABLE reading ADD COLUMN daily_report_id BIGINT")
+    c.execute(f"""
+        CREATE TABLE review (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL,
+            kind VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL, held_on DATE NOT NULL,
+            attendees VARCHAR, summary VARCHAR, {tail})""")
+    c.execute(f"""
+        CREATE TABLE review_finding (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL, review_id BIGINT NOT NULL,
+            subject_kind VARCHAR NOT NULL, subject_id BIGINT, planned DOUBLE, actual DOUBLE, gap DOUBLE,
+            cause VARCHAR, position INTEGER NOT NULL, {tail})""")
+    c.execute(f"""
+        CREATE TABLE adjustment (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL, review_id BIGINT NOT NULL,
+            finding_id BIGINT, what VARCHAR NOT NULL, owner VARCHAR, due DATE, status VARCHAR NOT NULL,
+            response VARCHAR, gap_closed BOOLEAN, responded_in BIGINT, {tail})""")
+    c.execute(f"""
+        CREATE TABLE risk (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL,
+            name VARCHAR NOT NULL, level VARCHAR NOT NULL, top BOOLEAN NOT NULL,
+            impact_share DOUBLE, impact_text VARCHAR, trigger_kind VARCHAR, trigger_id BIGINT,
+            trigger_comparator VARCHAR, trigger_value DOUBLE, owner VARCHAR, position INTEGER NOT NULL, {tail})""")
+    c.execute(f"""
+        CREATE TABLE risk_plan (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL, risk_id BIGINT NOT NULL,
+            label VARCHAR NOT NULL, strategy VARCHAR, cost DOUBLE, expected_result DOUBLE, expected_unit VARCHAR,
+            channel VARCHAR, {tail})""")
+
+
 LATEST = MIGRATIONS[-1][0]
 
 
