@@ -5,7 +5,8 @@ import streamlit as st
 from strategy_core import bsc, okr, tracking
 from strategy_core.numbers import format_number
 from ui import frame, state
-from ui.forms import Form, action_button
+from strategy_core.errors import ValidationError, WorkbenchError
+from ui.forms import Form, escape_md
 
 frame.guard("checkins")
 tr = state.translator(state.lang())
@@ -29,16 +30,42 @@ check_ins = tracking.list_check_ins(store, wid)
 readings = tracking.list_readings(store, wid)
 
 
-def entry_table(rows: list[dict], value_label: str, text_field: str) -> None:
-    if not rows:
-        st.caption(tr("track.no_entries"))
-        return
-    recent = rows[-12:][::-1]
-    st.dataframe(pd.DataFrame([{tr("field.date"): r["date"].isoformat(), value_label: format_number(r["value"], lang),
-                                **({tr("field.confidence"): r["confidence"] if r["confidence"] is not None else "—"}
-                                   if "confidence" in r else {}),
-                                tr("field." + text_field): r[text_field] or ""} for r in recent]),
-                 hide_index=True, width="stretch")
+def entry_editor(table: str, owner_id: int, rows: list[dict], value_label: str, text_field: str) -> None:
+    """All entries of one KR or indicator, newest first, editable in place; saved through the core."""
+    key = f"track_editor_{table}_{owner_id}"
+    ordered = rows[::-1]
+    cols = ["date", "value", *(["confidence"] if table == "check_in" else []), text_field]
+    frame_ = pd.DataFrame([{c: r[c] for c in cols} for r in ordered], columns=cols)
+    config = {"date": st.column_config.DateColumn(tr("field.date"), format="YYYY-MM-DD", required=True),
+              "value": st.column_config.NumberColumn(value_label, required=True),
+              text_field: st.column_config.TextColumn(tr("field." + text_field))}
+    if table == "check_in":
+        config["confidence"] = st.column_config.NumberColumn(tr("field.confidence"), min_value=0, max_value=10, step=1)
+    st.markdown(f"**{tr('track.editor')}**")
+    st.data_editor(frame_, key=key, num_rows="dynamic", hide_index=True, width="stretch", column_config=config)
+    errors_key = f"_err_{key}"
+
+    def _save() -> None:
+        edits = st.session_state.get(key) or {}
+        changed = {ordered[int(i)]["id"]: ch for i, ch in (edits.get("edited_rows") or {}).items()}
+        deleted = [ordered[int(i)]["id"] for i in (edits.get("deleted_rows") or [])]
+        added = [r for r in (edits.get("added_rows") or []) if any(v not in (None, "") for v in r.values())]
+        try:
+            n = tracking.apply_edits(store, table, owner_id, changed=changed, added=added, deleted=deleted,
+                                     actor=state.actor())
+        except ValidationError as e:
+            st.session_state[errors_key] = [fe.text(lang) for fe in e.errors]
+            return
+        except WorkbenchError as e:
+            st.session_state[errors_key] = [e.text(lang)]
+            return
+        st.session_state[errors_key] = []
+        st.session_state.pop(key, None)
+        state.flash(tr("track.edits_saved", count=n))
+
+    for msg in st.session_state.get(errors_key, []):
+        st.markdown(f":red[⚠ {escape_md(msg)}]")
+    st.button(tr("track.save_edits"), key=f"{key}_save", on_click=_save)
 
 
 def paste_box(key: str, help_key: str, action) -> None:
@@ -88,12 +115,7 @@ with tab_kr:
             st.button(tr("track.save_check_in"), type="primary", key=f"track_ci_save_{kid}",
                       on_click=f.submit(lambda v: tracking.add_check_in(store, kid, v, state.actor()),
                                         ["date", "value", "confidence", "note"], ok=tr("common.saved")))
-        st.markdown(f"**{tr('track.recent')}**")
-        entry_table(mine, tr("track.value", unit=k["unit"] or ""), "note")
-        if mine:
-            action_button(tr("track.delete_last", date=mine[-1]["date"].isoformat()),
-                          lambda: tracking.delete_entry(store, "check_in", mine[-1]["id"], state.actor()),
-                          key=f"track_ci_del_{kid}", ok=tr("common.moved_to_trash", count=1))
+        entry_editor("check_in", kid, mine, tr("track.value", unit=k["unit"] or ""), "note")
         paste_box(f"track_ci_paste_{kid}", "track.paste_help_kr",
                   lambda text: tracking.paste_check_ins(store, kid, text, state.actor()))
 
@@ -125,11 +147,6 @@ with tab_ind:
             st.button(tr("track.save_reading"), type="primary", key=f"track_rd_save_{iid}",
                       on_click=f.submit(lambda v: tracking.add_reading(store, iid, v, state.actor()),
                                         ["date", "value", "comment"], ok=tr("common.saved")))
-        st.markdown(f"**{tr('track.recent')}**")
-        entry_table(mine, tr("track.value", unit=ind["unit"] or ""), "comment")
-        if mine:
-            action_button(tr("track.delete_last", date=mine[-1]["date"].isoformat()),
-                          lambda: tracking.delete_entry(store, "reading", mine[-1]["id"], state.actor()),
-                          key=f"track_rd_del_{iid}", ok=tr("common.moved_to_trash", count=1))
+        entry_editor("reading", iid, mine, tr("track.value", unit=ind["unit"] or ""), "comment")
         paste_box(f"track_rd_paste_{iid}", "track.paste_help_ind",
                   lambda text: tracking.paste_readings(store, iid, text, state.actor()))

@@ -159,3 +159,53 @@ def today_in(year: int, today: dt.date | None = None) -> dt.date:
     if today.year == year:
         return today
     return dt.date(year, 12, 31) if today.year > year else dt.date(year, 1, 1)
+
+
+# -- the table editor: change, add and delete entries in one go -------------------------------------
+
+def apply_edits(store: Store, table: str, owner_id: int, *, changed: dict[int, dict[str, Any]],
+                added: list[dict[str, Any]], deleted: list[int], actor: str | None = None) -> int:
+    """Save a table edit of one KR's check-ins or one indicator's readings: all rows are checked first,
+    each problem named by its row, and then everything is written in one transaction (or nothing).
+    *changed* maps an entry id to the changed fields. Returns how many entries changed."""
+    assert table in ("check_in", "reading")
+    owner_table, owner_key = ("key_result", "key_result_id") if table == "check_in" else ("indicator", "indicator_id")
+    owner = store.row(owner_table, owner_id)
+    ws = store.get_workspace(owner["workspace_id"])
+    existing = {r["id"]: r for r in store.rows(table, ws["id"]) if r[owner_key] == owner_id}
+
+    def clean(data: dict[str, Any]) -> dict[str, Any]:
+        if table == "check_in":
+            return clean_check_in(data, kr=owner, year=ws["year"])
+        return clean_reading(data, indicator=owner, year=ws["year"])
+
+    errors: list[FieldError] = []
+    updates: list[tuple[int, dict[str, Any]]] = []
+    inserts: list[dict[str, Any]] = []
+    for n, (entry_id, change) in enumerate(sorted(changed.items()), start=1):
+        if entry_id not in existing:
+            errors.append(FieldError("table", "error.not_found", {"id": entry_id}))
+            continue
+        try:
+            updates.append((entry_id, clean({**existing[entry_id], **change})))
+        except ValidationError as e:
+            errors += [FieldError("table", "tracking.error.in_entry", {"date": str(existing[entry_id]["date"]),
+                                                                       "column_key": "field." + fe.field,
+                                                                       "detail": fe}) for fe in e.errors]
+    for n, row in enumerate(added, start=1):
+        try:
+            inserts.append({**clean(row), "workspace_id": ws["id"], owner_key: owner_id})
+        except ValidationError as e:
+            errors += [FieldError("table", "tracking.error.in_new_row", {"row": n, "column_key": "field." + fe.field,
+                                                                         "detail": fe}) for fe in e.errors]
+    unknown = [i for i in deleted if i not in existing]
+    if unknown:
+        errors.append(FieldError("table", "error.not_found", {"id": unknown[0]}))
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(ws["id"], f"{table}.edit", actor) as tx:
+        for entry_id, row in updates:
+            tx.update(table, entry_id, row)
+        tx.trash(table, list(deleted), tx.txn)
+        tx.insert_many(table, inserts)
+    return len(updates) + len(inserts) + len(deleted)

@@ -252,3 +252,45 @@ def test_a_page_run_without_the_frame_is_sent_through_app_py(db_path, page, titl
     assert title in [t.value for t in at.title]
     assert at.sidebar.radio(key="_lang_choice").value == "en"
     assert at.sidebar.selectbox(key="_ws_choice").value is not None
+
+
+def _demo_kr(db_path, statement_part):
+    import datetime as dt
+    from strategy_core import demo, tracking
+    s = Store(db_path)
+    wid = demo.load(s, "en", 2026, as_of=dt.date(2026, 9, 30))
+    kr = next(k for k in okr.list_key_results(s, wid) if statement_part in k["statement"])
+    entries = [c for c in tracking.list_check_ins(s, wid) if c["key_result_id"] == kr["id"]]
+    s.close()
+    return wid, kr, entries
+
+
+def test_checkin_table_editor_refuses_bad_rows_and_saves_good_ones(db_path):
+    from strategy_core import tracking
+    wid, kr, entries = _demo_kr(db_path, "Live e-commerce penetration")  # unit %
+    at = open_app(db_path, lang="en", page="checkins")
+    at.selectbox(key="track_kr").set_value(kr["id"]).run()
+    key = f"track_editor_check_in_{kr['id']}"
+    newest = entries[-1]
+    # row 0 is the newest entry: 150 % is refused, with the entry named; nothing changes
+    at.session_state[key] = {"edited_rows": {0: {"value": 150}}, "added_rows": [], "deleted_rows": []}
+    at.button(key=f"{key}_save").click().run()
+    no_exceptions(at)
+    shown = [m.value.replace("\\", "") for m in at.markdown]
+    assert any("between 0 and 100" in m and newest["date"].isoformat() in m for m in shown), shown
+    s = Store(db_path)
+    assert s.row("check_in", newest["id"])["value"] == newest["value"]
+    s.close()
+    # a good edit, a new row and a deletion go in together
+    at.session_state[key] = {"edited_rows": {0: {"value": 12.5}},
+                             "added_rows": [{"date": "2026-09-30", "value": 13, "confidence": 6, "note": "late"}],
+                             "deleted_rows": [1]}
+    at.button(key=f"{key}_save").click().run()
+    no_exceptions(at)
+    s = Store(db_path)
+    after = [c for c in tracking.list_check_ins(s, wid) if c["key_result_id"] == kr["id"]]
+    s.close()
+    assert len(after) == len(entries)  # one added, one deleted
+    assert any(c["id"] == newest["id"] and c["value"] == 12.5 for c in after)
+    assert entries[-2]["id"] not in {c["id"] for c in after}
+    assert any(c["note"] == "late" and c["value"] == 13 for c in after)
