@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core import bsc, okr, tracking
-from strategy_core.numbers import format_number
+from strategy_core.numbers import format_number, format_value
 from ui import frame, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import status_word
@@ -48,8 +48,8 @@ with c2, st.container(border=True):
     keys = list(bsc.templates())
     choice = st.selectbox(tr("bsc.template"), keys, key="bsc_template",
                           format_func=lambda k: bsc.templates()[k]["name"][lang])
-    st.caption(" · ".join(f"{r['name']} {bsc.COMPARATOR_SYMBOL[r['comparator']]} {format_number(r['target'], lang)}"
-                          f"{r['unit'] or ''}"
+    st.caption(" · ".join(f"{r['name']} {bsc.COMPARATOR_SYMBOL[r['comparator']]} "
+                          f"{format_value(r['target'], r['unit'], lang)}"
                           for r in bsc.template_rows(choice, lang)))
 
     def _apply() -> None:
@@ -73,14 +73,13 @@ for p in persp:
         s = board.indicators.get(i["id"])
         rows.append({
             tr("field.name"): i["name"],
-            tr("bsc.col.target"): f"{bsc.COMPARATOR_SYMBOL[i['comparator']]} {format_number(i['target'], lang)} "
-                                  f"{i['unit'] or ''}",
+            tr("bsc.col.target"): f"{bsc.COMPARATOR_SYMBOL[i['comparator']]} {format_value(i['target'], i['unit'], lang)}",
             tr("field.band"): format_number(i["band"], lang) if i["band"] is not None else "—",
             tr("field.frequency"): tr("bsc.frequency." + i["frequency"]),
             tr("field.owner"): i["owner"] or "—",
-            tr("bsc.col.latest"): format_number(s.latest, lang) if s and s.latest is not None else "—",
+            tr("bsc.col.latest"): format_value(s.latest, i["unit"], lang) if s else "—",
             tr("common.status"): status_word(s.status if s else "no_data", tr),
-            tr("bsc.col.krs"): " · ".join(kr_label[k][:30] for k in links.get(i["id"], []) if k in kr_label) or "—",
+            tr("bsc.col.krs"): " · ".join(kr_label[k] for k in links.get(i["id"], []) if k in kr_label) or "—",
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 

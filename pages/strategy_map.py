@@ -64,7 +64,8 @@ with c2, st.container(border=True):
                            format_func=lambda i: f"[{tr('okr.level.' + by_id[i]['level'])}] {by_id[i]['title'][:60]}")
         pf = Form(f"map_obj_{oid}")
         pf.seed({"perspective": by_id[oid].get("perspective")})
-        st.selectbox(tr("field.perspective"), persp, key=pf.k("perspective"), format_func=pname,
+        # every perspective is offered: an objective may stand where the scorecard has no indicator yet
+        st.selectbox(tr("field.perspective"), list(bsc.PERSPECTIVES), key=pf.k("perspective"), format_func=pname,
                      placeholder=tr("map.not_on_map"))
         pf.errors("perspective")
         pf.general_errors()

@@ -62,7 +62,7 @@ def clean_indicator(data: dict[str, Any], *, perspectives: list[str]) -> dict[st
     c("owner", F.text, data.get("owner"))
     c("data_source", F.text, data.get("data_source"), max_len=F.TEXT_MAX, multiline=True)
     unit = c.values.get("unit")
-    if target is not None and unit == "%" and not 0 <= target <= 100:
+    if target is not None and unit in ("%", "％") and not 0 <= target <= 100:
         c.add("target", "bsc.error.percent_range")
     c.raise_if_any()
     v = c.values
@@ -78,8 +78,10 @@ def list_indicators(store: Store, workspace_id: int, *, retired: bool = False) -
 def indicator_links(store: Store, workspace_id: int) -> dict[int, list[int]]:
     """indicator id → ids of the KRs it is linked to."""
     out: dict[int, list[int]] = {}
+    live = {k["id"] for k in store.rows("key_result", workspace_id)}  # a KR in the trash links to nothing
     for link in store.rows("indicator_kr", workspace_id):
-        out.setdefault(link["indicator_id"], []).append(link["key_result_id"])
+        if link["key_result_id"] in live:
+            out.setdefault(link["indicator_id"], []).append(link["key_result_id"])
     return out
 
 
@@ -173,9 +175,13 @@ def apply_template(store: Store, workspace_id: int, key: str, lang: str, actor: 
         raise ValidationError([FieldError("template", "error.not_allowed",
                                           {"value": key, "allowed": ", ".join(templates())})])
     ws = store.get_workspace(workspace_id)
-    have = {i["template"] for i in store.rows("indicator", workspace_id) if i.get("template")}
+    existing = store.rows("indicator", workspace_id)
+    have = {i["template"] for i in existing if i.get("template")}
     rows = template_rows(key, lang)
-    needed = [p for p in PERSPECTIVES if p in set(perspectives_of(ws)) | {r["perspective"] for r in rows}]
+    # a workspace that never chose its perspectives takes the template's (and keeps those its indicators use)
+    base = set(perspectives_of(ws)) if ws.get("perspectives") else \
+        set(templates()[key]["perspectives"]) | {i["perspective"] for i in existing}
+    needed = [p for p in PERSPECTIVES if p in base | {r["perspective"] for r in rows}]
     new = [r for r in rows if r["template"] not in have]
     with store.transaction(workspace_id, "bsc.template", actor) as tx:
         if needed != perspectives_of(ws) or not ws.get("perspectives"):

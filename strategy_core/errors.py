@@ -48,6 +48,8 @@ class FieldError:
                 params[k] = v.text(lang)           # a nested problem, e.g. the one in row 3 of a paste
             elif k.endswith("_key") and isinstance(v, str):
                 params[k[:-4]] = t(v, lang)         # a parameter that is a catalog key (a column's name)
+            elif isinstance(v, float) and v.is_integer():
+                params[k] = int(v)                  # "got 11", not "got 11.0"
             else:
                 params[k] = v
         return t(self.key, lang, **params)

@@ -324,7 +324,8 @@ def _kr_status_sorted(kr: dict, rows: list[dict], dates: list[dt.date], on: dt.d
         pts.reverse()
         fc = forecast(pts, fdate, window)
     fprog = kr_progress(direction, baseline, target, fc, low, high)
-    misses = fprog is not None and fprog < factor - _EPS
+    # flag a forecast that misses by more than the on-track tolerance, while the KR can still be helped
+    misses = fprog is not None and fprog < factor - TOLERANCE and (fdate is None or on < fdate)
 
     # silence is measured up to the deadline: a KR checked in at its end is closed, not outdated
     reference = min(on, end) if end is not None else on

@@ -35,9 +35,12 @@ def board(snap: Snapshot, on: dt.date | None = None) -> measure.Board:
 
 
 def pace_line(kr: dict[str, Any], objective: dict[str, Any]) -> list[tuple[dt.date, float]]:
-    """The expected-pace line of a KR: from its baseline at the period start to its target at the deadline."""
-    start = objective.get("period_start")
-    end = kr.get("deadline") or objective.get("period_end")
+    """The expected-pace line of a KR: from its baseline at the period start to its target at the deadline
+    (the same period measure.evaluate judges the KR's pace by)."""
+    start, deadline = objective.get("period_start"), kr.get("deadline")
+    if start is None and deadline is not None:
+        start = dt.date(deadline.year, 1, 1)
+    end = deadline if deadline is not None and (start is None or deadline >= start) else objective.get("period_end")
     if start is None or end is None or kr.get("baseline") is None or kr.get("target") is None:
         return []
     return [(start, kr["baseline"]), (end, kr["target"])]

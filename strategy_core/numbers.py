@@ -52,3 +52,19 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{_trim(value, decimals)}%"
+
+
+_MONEY_UNITS = {"¥", "￥", "$", "€", "£", "HK$", "S$"}
+
+
+def format_value(value: float | None, unit: str | None, lang: str = "zh") -> str:
+    """A measured value with its unit the way people write it: ¥500,000 · 40% · 72 h."""
+    if value is None:
+        return "—"
+    u = (unit or "").strip()
+    number = format_number(value, lang)
+    if u in _MONEY_UNITS:
+        return f"{'-' if value < 0 else ''}{u}{format_number(abs(value), lang)}"
+    if u in ("%", "％"):
+        return f"{number}%"
+    return f"{number} {u}".strip()

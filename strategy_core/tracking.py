@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from typing import Any
 
 from strategy_core import fields as F
@@ -95,28 +94,42 @@ def delete_entry(store: Store, table: str, entry_id: int, actor: str | None = No
 # -- paste many rows ---------------------------------------------------------------------------
 
 def parse_paste(text: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows pasted from a spreadsheet (tab separated) or typed as CSV; a header row is skipped when
-    its first cell is not a date. Returns dicts keyed by *columns* with a 1-based `row` number."""
+    """Rows pasted from a spreadsheet (tab separated) or typed as CSV; a header row (words: its first
+    cell is not a date and its second not a number) is skipped, a mistyped first row is not. Returns
+    dicts keyed by *columns* with a 1-based `row` number; at most MAX_PASTE_ROWS rows besides the header."""
     text = (text or "").strip("\n")
     if not text.strip():
         raise ValidationError([FieldError("paste", "tracking.error.paste_empty")])
     lines = text.splitlines()
-    if len(lines) > MAX_PASTE_ROWS:
-        raise ValidationError([FieldError("paste", "tracking.error.paste_too_many", {"max": MAX_PASTE_ROWS,
-                                                                                     "count": len(lines)})])
+    too_many = lambda n: ValidationError([FieldError("paste", "tracking.error.paste_too_many",
+                                                     {"max": MAX_PASTE_ROWS, "count": n})])
+    if len(lines) > MAX_PASTE_ROWS + 1:  # room for a header row
+        raise too_many(len(lines))
     delimiter = "\t" if "\t" in lines[0] else ","
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    # line by line: a stray quote in one cell must not swallow the rows after it into that cell
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
     out = []
     for n, cells in enumerate(rows, start=1):
         if not any(c.strip() for c in cells):
             continue
-        if n == 1:
-            try:
-                F.date("date", cells[0])
-            except ValidationError:
-                continue  # a header row
+        if n == 1 and _is_header(cells):
+            continue
         out.append({"row": n, **{col: (cells[i].strip() if i < len(cells) else None) for i, col in enumerate(columns)}})
+    if not out:
+        raise ValidationError([FieldError("paste", "tracking.error.paste_empty")])
+    if len(out) > MAX_PASTE_ROWS:
+        raise too_many(len(out))
     return out
+
+
+def _is_header(cells: list[str]) -> bool:
+    for parse, i in ((F.date, 0), (F.number, 1)):
+        try:
+            parse("cell", cells[i] if i < len(cells) else None, required=True)
+            return False
+        except ValidationError:
+            pass
+    return True
 
 
 def _bulk(store: Store, owner_table: str, owner_id: int, text: str, *, table: str, columns: tuple[str, ...],
