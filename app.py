@@ -2,8 +2,6 @@
 
 app.py only routes: each page under pages/ reads and writes through strategy_core.
 """
-from pathlib import Path
-
 import streamlit as st
 
 from strategy_core.i18n import LANGS
@@ -24,22 +22,21 @@ PAGES = {
                             url_path="strategy_map"),
     "board": st.Page("pages/board.py", title=tr("nav.board"), icon="📊", url_path="board"),
     "checkins": st.Page("pages/checkins.py", title=tr("nav.checkins"), icon="✍️", url_path="checkins"),
+    "weekly": st.Page("pages/weekly.py", title=tr("nav.weekly"), icon="🗓️", url_path="weekly"),
+    "daily": st.Page("pages/daily.py", title=tr("nav.daily"), icon="📋", url_path="daily"),
+    "reviews": st.Page("pages/reviews.py", title=tr("nav.reviews"), icon="🔁", url_path="reviews"),
+    "risks": st.Page("pages/risks.py", title=tr("nav.risks"), icon="🛡️", url_path="risks"),
     "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
 }
-# Day 5–7 pages, registered as each one lands (TEMPORARY while they are being built: removed before release)
-_HERE = Path(__file__).parent
-for _name, _icon in (("weekly", "🗓️"), ("daily", "📋"), ("reviews", "🔁"), ("risks", "🛡️")):
-    if (_HERE / "pages" / f"{_name}.py").exists():
-        PAGES[_name] = st.Page(f"pages/{_name}.py", title=tr(f"nav.{_name}"), icon=_icon, url_path=_name)
-nav = st.navigation({k: v for k, v in {
+nav = st.navigation({
     tr("nav.section.overview"): [PAGES["home"]],
     tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],
     tr("nav.section.scorecard"): [PAGES["scorecard"], PAGES["strategy_map"]],
-    tr("nav.section.templates"): [PAGES[n] for n in ("weekly", "daily", "reviews") if n in PAGES],
-    tr("nav.section.risks"): [PAGES[n] for n in ("risks",) if n in PAGES],
+    tr("nav.section.templates"): [PAGES["weekly"], PAGES["daily"], PAGES["reviews"]],
+    tr("nav.section.risks"): [PAGES["risks"]],
     tr("nav.section.run"): [PAGES["board"], PAGES["checkins"]],
     tr("nav.section.settings"): [PAGES["workspaces"]],
-}.items() if v})
+})
 frame.follow_target(PAGES)
 
 with st.sidebar:

@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, charts, monitor, okr, tracking
-from strategy_core.numbers import format_number
+from strategy_core import bsc, charts, monitor, okr, risk, tracking
+from strategy_core.numbers import format_money, format_number, format_value
 from ui import frame, state
 from ui.forms import escape_md
 from ui.widgets import status_word
@@ -61,10 +61,19 @@ m[7].metric(f"{tr('board.indicators')} · {status_word('red', tr)}", ind_counts[
 
 # -- open alerts ----------------------------------------------------------------------------------------
 alerts = [a for a in board.alerts if a[0] == "indicator" or a[1] in {k["id"] for k in shown_krs}]
+fired = risk.fired(risk.list_risks(store, wid), risk.list_plans(store, wid), board)
 with st.container(border=True):
-    st.subheader(tr("board.alerts", count=len(alerts)))
-    if not alerts:
+    st.subheader(tr("board.alerts", count=len(alerts) + len(fired)))
+    if not alerts and not fired:
         st.success(tr("board.no_alerts"), icon="✅")
+    for f in fired:
+        plan = f["plan"]
+        st.error(tr("board.risk_fired", name=f["risk"]["name"], value=format_number(f["value"], lang),
+                    comparator=f["comparator"], limit=format_number(f["trigger_value"], lang)), icon="🛡️")
+        if plan:
+            st.markdown(f"&nbsp;&nbsp;➡️ **{tr('board.plan_a')}** {escape_md(plan.get('strategy') or '')}"
+                        + (f" · {format_money(plan['cost'], ws['currency'], lang)}" if plan.get("cost") is not None
+                           else ""))
     for kind, id_ in alerts:
         if kind == "key_result":
             k, s = krs[id_], board.krs[id_]
@@ -73,8 +82,8 @@ with st.container(border=True):
         else:
             i, s = indicators[id_], board.indicators[id_]
             sym = SYM[i["comparator"]]
-            msg = tr("board.alert_indicator", name=i["name"], value=format_number(s.latest, lang),
-                     target=f"{sym} {format_number(i['target'], lang)}{i['unit'] or ''}",
+            msg = tr("board.alert_indicator", name=i["name"], value=format_value(s.latest, i["unit"], lang),
+                     target=f"{sym} {format_value(i['target'], i['unit'], lang)}",
                      owner=i.get("owner") or "—")
             if s.red_streak >= 2:
                 msg += " " + tr("board.red_streak", count=s.red_streak)
@@ -151,7 +160,7 @@ if board.indicators:
             st.altair_chart(charts.indicator_chart(
                 [(d, v, st_) for d, v, st_ in s.history], comparator=i["comparator"], target=i["target"],
                 band=i["band"], title=f"{status_word(s.status, tr)} · {i['name']}", words=iwords,
-                target_label=f"{SYM[i['comparator']]} {format_number(i['target'], lang)}"), width="stretch")
+                target_label=f"{SYM[i['comparator']]} {format_value(i['target'], i['unit'], lang)}"), width="stretch")
 
 # -- drill-down --------------------------------------------------------------------------------------------
 st.subheader(tr("board.drill"))

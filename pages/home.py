@@ -1,7 +1,7 @@
 """Overview: where the team stands in the 7-day setup, open findings, the next step."""
 import streamlit as st
 
-from strategy_core import demo, progress
+from strategy_core import demo, progress, review, tracking
 from ui import frame, state
 from ui.forms import escape_md
 
@@ -68,3 +68,12 @@ for col, step in zip(cols, ov.steps):
                 st.caption("• " + tr(m))
             if part.page:
                 st.page_link(f"pages/{part.page}.py", label=tr("home.open"), icon="↗️")
+
+adjustments = review.open_adjustments(store, wid, tracking.today_in(ws["year"]))
+if adjustments:
+    st.subheader(tr("home.open_adjustments", count=len(adjustments)))
+    for a in adjustments[:8]:
+        due = a["due"].isoformat() if a["due"] else "—"
+        flag = "⏰ " + tr("home.overdue") + " · " if a["overdue"] else ""
+        st.markdown(f"- {flag}**{escape_md(a['what'])}** — {escape_md(a['owner'] or '—')} · {due}")
+    st.page_link("pages/reviews.py", label=tr("home.go_to", page=tr("nav.reviews")), icon="➡️")

@@ -13,7 +13,7 @@ from typing import Any
 
 import math
 
-from strategy_core import bsc, okr, onion, tracking, workspace
+from strategy_core import bsc, demo_review, demo_risk, demo_weekly, okr, onion, tracking, workspace
 from strategy_core.store.store import Store, Tx
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "demo_company.json"
@@ -145,4 +145,15 @@ def load(store: Store, lang: str = "zh", year: int | None = None, actor: str | N
                                         "effect_id": ei})
         kr_keys = {v: k for k, v in keys.items()}
         _history(tx, wid, sc, year, as_of, krs, {o["id"]: o for o in objectives}, kr_keys, indicators)
+
+        # Day 5–7 and the loop: risks with plans A/B/C, weekly plans and daily reports, reviews
+        ctx = {"kr": keys, "objective": obj_keys, "indicator": {k: v["id"] for k, v in indicators.items()},
+               "krs": tx.rows("key_result", wid), "indicators": tx.rows("indicator", wid),
+               "objectives": tx.rows("objective", wid), "check_ins": tx.rows("check_in", wid),
+               "readings": tx.rows("reading", wid),
+               "annual_revenue": float(spec["onion"]["amount"])}
+        for part in (demo_risk, demo_weekly, demo_review):
+            part.add_demo(tx, wid, lang, year, as_of, ctx)
+            ctx["readings"] = tx.rows("reading", wid)
+            ctx["check_ins"] = tx.rows("check_in", wid)
     return wid

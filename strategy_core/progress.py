@@ -120,6 +120,8 @@ def tracking_part(krs: list[dict], check_ins: list[dict], readings: list[dict], 
 
 
 def overview(store: Store, workspace_id: int) -> Overview:
+    # the Day 5–7 modules build their own Parts from this module: import them here, not at the top
+    from strategy_core import daily, review, risk, weekly
     ws = store.get_workspace(workspace_id)
     nodes = onion.list_nodes(store, workspace_id)
     result = onion.compute(nodes, ws)
@@ -131,13 +133,17 @@ def overview(store: Store, workspace_id: int) -> Overview:
     map_findings = bsc.check_map(bsc.map_nodes(store, workspace_id), links)
     check_ins = tracking.list_check_ins(store, workspace_id)
     readings = tracking.list_readings(store, workspace_id)
+    today = tracking.today_in(ws["year"])
     steps = [
         Step("decoding", "1–2", [onion_part(nodes, result), okr_part(objectives, krs, qf)]),
         Step("bsc", "3–4", [scorecard_part(ws, indicators),
                             map_part(links, map_findings)]),
-        # the pages of these steps are not built yet: shown as not started, no placeholder pages
-        Step("templates", "5–6"),
-        Step("risks", "7"),
-        Step("loop", "loop", [tracking_part(krs, check_ins, readings, tracking.today_in(ws["year"]))]),
+        Step("templates", "5–6", [weekly.progress_part(krs, store.rows("weekly_plan", workspace_id), today),
+                                  daily.progress_part(indicators, store.rows("daily_report", workspace_id), today)]),
+        Step("risks", "7", [risk.progress_part(store.rows("risk", workspace_id), store.rows("risk_plan", workspace_id))]),
+        Step("loop", "loop", [tracking_part(krs, check_ins, readings, today),
+                              review.progress_part(store.rows("review", workspace_id),
+                                                   store.rows("adjustment", workspace_id),
+                                                   review.overdue_reviews(store, workspace_id, today), today)]),
     ]
     return Overview(steps, result.findings, qf, quality.strength_by(qf, objectives, krs))

@@ -12,7 +12,8 @@ from strategy_core import demo
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 
-PAGES = ["", "onion", "okr", "scorecard", "strategy_map", "board", "checkins", "workspaces"]
+PAGES = ["", "onion", "okr", "scorecard", "strategy_map", "weekly", "daily", "reviews", "risks", "board", "checkins",
+         "workspaces"]
 
 
 def main(out: Path, height: int = 1080) -> None:

@@ -20,7 +20,7 @@ def test_home_on_an_empty_database_offers_the_demo(db_path):
     no_exceptions(at)
     t = texts(at)
     assert "The 7-day setup" in t and "Strategy decoding" in t
-    assert "Balanced Scorecard design" in t and "Not started" in t
+    assert "Balanced Scorecard design" in t and "Risk plans" in t and "In progress" in t
     s = Store(db_path)
     try:
         assert len(s.list_workspaces()) == 1
@@ -294,3 +294,18 @@ def test_checkin_table_editor_refuses_bad_rows_and_saves_good_ones(db_path):
     assert any(c["id"] == newest["id"] and c["value"] == 12.5 for c in after)
     assert entries[-2]["id"] not in {c["id"] for c in after}
     assert any(c["note"] == "late" and c["value"] == 13 for c in after)
+
+
+@pytest.mark.parametrize("lang,fired,plan_a", [("en", "fired", "Plan A:"), ("zh", "已触发", "预案 A：")])
+def test_board_shows_a_fired_risk_with_its_plan_a(db_path, lang, fired, plan_a):
+    import datetime as dt
+    from strategy_core import demo
+    s = Store(db_path)
+    demo.load(s, lang, 2026, as_of=dt.date(2026, 9, 30))
+    s.close()
+    at = open_app(db_path, lang=lang, page="board")
+    at.date_input(key="board_on").set_value(dt.date(2026, 9, 30)).run()
+    no_exceptions(at)
+    risk_alerts = [e.value for e in at.error if fired in e.value]
+    assert len(risk_alerts) == 1, [e.value for e in at.error]  # the education risk: repeat rate < 25
+    assert any(plan_a in m.value and "¥" in m.value for m in at.markdown)

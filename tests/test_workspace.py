@@ -74,9 +74,9 @@ def test_progress_of_the_demo(store, demo_ws):
     onion_part, okr_part = decoding.parts
     assert onion_part.fails == 1 and onion_part.missing == []
     assert okr_part.filled == {"objective": 4, "key_result": 9} and okr_part.missing == []
-    # the demo has a scorecard and a strategy map (one outcome without a driver), and half a year of
-    # check-ins; templates and risk plans have no pages yet
-    assert [s.status for s in ov.steps[1:]] == [progress.IN_PROGRESS, progress.NOT_STARTED, progress.NOT_STARTED,
+    # the demo has a scorecard and a strategy map (one outcome without a driver), weekly plans with one owner
+    # missing and daily reports with one day missing, three TOP risks with plans, half a year of check-ins
+    assert [s.status for s in ov.steps[1:]] == [progress.IN_PROGRESS, progress.IN_PROGRESS, progress.DONE,
                                                 progress.DONE]
     scorecard, smap = ov.steps[1].parts
     assert scorecard.status == progress.DONE and scorecard.filled == {"indicator": 6}

@@ -94,6 +94,12 @@ class Tx:
         self.cur.execute(sql, list(params))
         return _rows(self.cur)
 
+    def rows(self, table: str, workspace_id: int) -> list[dict[str, Any]]:
+        """A workspace's live rows as this transaction sees them (its own writes included)."""
+        assert table in ENTITY_TABLES and table != "workspace"
+        return self.query(f"SELECT * FROM {table} WHERE workspace_id = ? AND deleted_at IS NULL "
+                          f"ORDER BY {_ORDER.get(table, 'position, id')}", [workspace_id])
+
     def get(self, table: str, id_: int) -> dict[str, Any] | None:
         assert table in ENTITY_TABLES
         r = self.query(f"SELECT * FROM {table} WHERE id = ?", [id_])
