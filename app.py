@@ -4,7 +4,7 @@ app.py only routes: each page under pages/ reads and writes through strategy_cor
 """
 import streamlit as st
 
-from strategy_core.i18n import LANGS
+from strategy_core.i18n import LANG_NAMES, LANGS
 from ui import frame, state
 from ui.forms import reset_all_forms, undo_button
 
@@ -45,7 +45,7 @@ with st.sidebar:
 
     st.session_state["_lang_choice"] = lang
     st.radio(tr("sidebar.language"), LANGS, key="_lang_choice", horizontal=True,
-             format_func=lambda code: {"zh": "中文", "en": "English"}[code], on_change=_set_lang)
+             format_func=LANG_NAMES.get, on_change=_set_lang)
 
     workspaces = store.list_workspaces()
     wid = state.workspace_id()

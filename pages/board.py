@@ -1,4 +1,4 @@
-"""Run the year · The monitoring board (战略执行监测看板): every KR against its target and its expected
+"""Run the year · The monitoring board: every KR against its target and its expected
 pace, every indicator against its threshold, what is furthest behind, the open alerts, and a drill-down
 from an objective to its KRs and the objectives aligned below them."""
 import datetime as dt
@@ -18,11 +18,7 @@ tr = state.translator(state.lang())
 store = state.store()
 lang = state.lang()
 st.title(tr("board.title"))
-wid = state.workspace_id()
-if wid is None:
-    st.info(tr("common.no_workspace"))
-    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
-    st.stop()
+wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
 year = ws["year"]

@@ -1,4 +1,4 @@
-"""Day 5–6 · BSC daily data reports (BSC 数据日报): per day (and optionally per owner) the indicators
+"""Day 5–6 · BSC daily data reports: per day (and optionally per owner) the indicators
 due that day, each reading against its target with its status, a comment for every red one, submit;
 and a calendar of the working days without a submitted report."""
 import datetime as dt
@@ -19,11 +19,7 @@ store = state.store()
 lang = state.lang()
 st.title(tr("daily.title"))
 st.caption(tr("daily.intro"))
-wid = state.workspace_id()
-if wid is None:
-    st.info(tr("common.no_workspace"))
-    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
-    st.stop()
+wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
 year = ws["year"]

@@ -1,4 +1,4 @@
-"""Day 5–6 · Strategy review minutes (战略复盘会议纪要) and the loop: prepare a monthly OKR review, a quarterly
+"""Day 5–6 · Strategy review minutes and the loop: prepare a monthly OKR review, a quarterly
 BSC analysis or the annual review from the data, hold it (causes, attendees, adjustments) with the measured
 response to the adjustments of the review before; the minutes held so far; the annual iteration into the
 next year (keep, add, retire; copy the plan with new targets to fill)."""
@@ -20,11 +20,7 @@ store = state.store()
 lang = state.lang()
 st.title(tr("review.title"))
 st.caption(tr("review.intro"))
-wid = state.workspace_id()
-if wid is None:
-    st.info(tr("common.no_workspace"))
-    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
-    st.stop()
+wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
 year = ws["year"]

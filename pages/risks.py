@@ -1,4 +1,4 @@
-"""Day 7 · Risk plans (风险预案): the risk register with the TOP-3 rule, level, impact in money from the
+"""Day 7 · Risk plans: the risk register with the TOP-3 rule, level, impact in money from the
 onion, the trigger that fires it, and plans A/B/C compared by cost per unit of expected result."""
 import pandas as pd
 import streamlit as st
@@ -16,11 +16,7 @@ store = state.store()
 lang = state.lang()
 st.title(tr("risk.title"))
 st.caption(tr("risk.intro"))
-wid = state.workspace_id()
-if wid is None:
-    st.info(tr("common.no_workspace"))
-    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
-    st.stop()
+wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
 currency = ws["currency"] or "CNY"

@@ -14,11 +14,7 @@ store = state.store()
 lang = state.lang()
 st.title(tr("map.title"))
 st.caption(tr("map.intro"))
-wid = state.workspace_id()
-if wid is None:
-    st.info(tr("common.no_workspace"))
-    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
-    st.stop()
+wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
 persp = bsc.perspectives_of(ws)

@@ -1,4 +1,4 @@
-"""Day 5–6 · OKR weekly plans (OKR 周计划): per person and week — the KRs the person owns with last
+"""Day 5–6 · OKR weekly plans: per person and week — the KRs the person owns with last
 week's result, this week's plan items (a KR value is recorded as a check-in), confidence and the
 help needed; copy last week's open items forward; who has not filed a plan this week."""
 import datetime as dt
@@ -19,11 +19,7 @@ store = state.store()
 lang = state.lang()
 st.title(tr("weekly.title"))
 st.caption(tr("weekly.intro"))
-wid = state.workspace_id()
-if wid is None:
-    st.info(tr("common.no_workspace"))
-    st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
-    st.stop()
+wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
 year = ws["year"]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core import demo, workspace
-from strategy_core.i18n import LANGS
+from strategy_core.i18n import LANG_NAMES, LANGS
 from strategy_core.numbers import CURRENCIES
 from ui import frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms, undo_button
@@ -39,7 +39,7 @@ def settings_inputs(form: Form) -> None:
         form.errors("currency")
     with c3:
         st.selectbox(tr("field.language"), LANGS, key=form.k("language"),
-                     format_func=lambda code: {"zh": "中文", "en": "English"}[code], help=tr("ws.language_help"))
+                     format_func=LANG_NAMES.get, help=tr("ws.language_help"))
         form.errors("language")
     c1, c2 = st.columns([3, 1])
     with c1:

@@ -83,6 +83,16 @@ def workspace_id() -> int | None:
     return None
 
 
+def require_workspace() -> int:
+    """The current workspace; without one, say how to get one and stop the page."""
+    wid = workspace_id()
+    if wid is None:
+        st.info(tr("common.no_workspace"))
+        st.page_link("pages/workspaces.py", label=tr("nav.workspaces"), icon="🗂️")
+        st.stop()
+    return wid
+
+
 def set_workspace(wid: int | None) -> None:
     if wid is None:
         st.session_state.pop("workspace_id", None)

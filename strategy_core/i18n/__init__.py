@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 LANGS = ("zh", "en")
+# each language named in itself, the same on every screen
+LANG_NAMES = {"zh": "中文", "en": "English"}
 DEFAULT_LANG = "zh"
 _HERE = Path(__file__).parent
 
