@@ -9,14 +9,21 @@ Commands
   workspaces  list the live workspaces (``--format text|json``)
   check       onion consistency findings and OKR quality problems (warn + fail) of one
               workspace (``--workspace ID``) or of every live one (``--format text|json``)
+  status      where every KR and indicator stands as of a date (``--as-of YYYY-MM-DD``, default:
+              today inside the plan year, else its last day): latest value, progress (KRs) or
+              achievement (indicators), status in words with a symbol, alert; one workspace
+              (``--workspace ID``) or every live one (``--format text|json``)
+  export      one workspace as an Excel workbook, one sheet per template (``--workspace ID
+              --format xlsx --out FILE [--as-of YYYY-MM-DD]``; in --lang when given, else in the
+              workspace's language); see strategy_core/excel/
 
 Global options (before or after the command): ``--db PATH`` (default: $WORKBENCH_DB,
 else data/workbench.duckdb) and ``--lang zh|en`` (default: from $LANG, else zh).
 
-Exit codes: 0 done (``check``: no errors); 1 ``check`` found at least one fail;
-2 usage or file problem — a bad option, a database file that is locked by another
-process, foreign, corrupt or missing, an unknown workspace id. Problems are plain
-words on stderr, never a traceback.
+Exit codes: 0 done (``check``: no errors; ``status``: always, alerts or not); 1 ``check``
+found at least one fail; 2 usage or file problem — a bad option or date, a database file
+that is locked by another process, foreign, corrupt or missing, an unknown workspace id.
+Problems are plain words on stderr, never a traceback.
 
 ``check --format json`` (stable: keys may be added, none removed or renamed)::
 
@@ -35,6 +42,36 @@ words on stderr, never a traceback.
 
 Onion findings come first (tree order), then the OKR quality findings in
 ``quality.check_all`` order. Dates are ISO strings; NaN/inf become null.
+
+``status --format json`` (stable: keys may be added, none removed or renamed; the numbers
+come from ``monitor.snapshot`` + ``monitor.board``, see strategy_core/measure.py)::
+
+    {"db": "<path>", "lang": "zh" | "en", "as_of": "<YYYY-MM-DD given> | null",
+     "alerts": <int, all workspaces>,
+     "workspaces": [
+       {"id": <int>, "name": <str>, "year": <int>, "currency": <str>,
+        "as_of": "<YYYY-MM-DD the workspace was measured at>", "alerts": <int>,
+        "counts": {"key_results": {"<status>": <int>}, "indicators": {"<status>": <int>}},
+        "objectives": [
+          {"id", "level", "title", "owner", "score": <0–1 | null>, "expected": <0–1 | null>,
+           "status": <KR status code>, "status_text": <symbol + words in --lang>}],
+        "key_results": [
+          {"id", "objective_id", "statement", "owner", "unit", "direction", "baseline", "target",
+           "latest": <float | null>, "latest_date": <date | null>, "confidence": <int | null>,
+           "progress": <float | null: 0 at baseline, 1 at target, unclamped>,
+           "expected": <elapsed share of the period, 0–1>,
+           "expectation": <the bar today: expected × 1.0 committed | 0.7 aspirational>,
+           "status": "on_track" | "at_risk" | "off_track" | "outdated" | "no_data",
+           "status_text": <str>, "alert": <bool: latest value past the alert value>,
+           "alert_value": <float | null>, "forecast": <float | null>, "forecast_misses": <bool>}],
+        "indicators": [
+          {"id", "name", "perspective", "unit", "comparator", "target", "band", "frequency", "owner",
+           "latest": <float | null>, "latest_date": <date | null>,
+           "achievement": <float | null: 1.0 = on target>,
+           "status": "green" | "yellow" | "red" | "outdated" | "no_data",
+           "status_text": <str>, "alert": <bool: red>, "red_streak": <int periods>}]}]}
+
+KRs, objectives and indicators come in the workbench's order; retired indicators are left out.
 
 ``workspaces --format json``::
 
@@ -56,15 +93,15 @@ from typing import Any, Callable, Sequence, TextIO
 
 import duckdb
 
-from strategy_core import demo, okr, onion, quality, workspace
+from strategy_core import demo, monitor, okr, onion, quality, tracking, workspace
 from strategy_core.errors import ValidationError, WorkbenchError
 from strategy_core.findings import FAIL, WARN, Finding, problems
 from strategy_core.i18n import LANGS, lang_from_locale, t
-from strategy_core.numbers import format_money
+from strategy_core.numbers import format_money, format_number
 from strategy_core.store.store import Store, default_db_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("init", "demo", "workspaces", "check")
+COMMANDS = ("init", "demo", "workspaces", "check", "status", "export")
 FORMATS = ("text", "json")
 PROG = "python -m strategy_core"
 
@@ -132,6 +169,18 @@ def _workspace_id(lang: str) -> Callable[[str], int]:
     return parse
 
 
+def _as_of(lang: str) -> Callable[[str], dt.date]:
+    def parse(value: str) -> dt.date:
+        text = (value or "").strip()
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("cli.error.bad_date", lang, value=value)) from None
+    return parse
+
+
 def _add_globals(p: argparse.ArgumentParser, lang: str) -> argparse._ArgumentGroup:
     # SUPPRESS on both levels: a value given before the command is not overwritten by the
     # subparser's default; the real defaults are resolved after parsing.
@@ -173,6 +222,12 @@ def build_parser(lang: str = "zh") -> _Parser:
     g = command("check", epilog=t("cli.epilog.check", lang))
     g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.workspace", lang))
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
+    g = command("status", epilog=t("cli.epilog.status", lang))
+    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.workspace", lang))
+    g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", help=t("cli.help.as_of", lang))
+    g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
+    from strategy_core.excel import cli as excel_cli  # the export command lives with the Excel code
+    excel_cli.add_arguments(command("export"), lang)
     assert tuple(sub.choices) == COMMANDS
     return parser
 
@@ -302,20 +357,24 @@ def _labels(store: Store, ws: dict[str, Any]) -> dict[tuple[str, Any], str]:
     return out
 
 
+def chosen_workspaces(store: Store, workspace_id: int | None) -> list[dict[str, Any]]:
+    """The workspace asked for (CliError naming the existing ids when there is none), else every live one."""
+    live = store.list_workspaces()
+    if workspace_id is None:
+        return live
+    chosen = [w for w in live if w["id"] == workspace_id]
+    if not chosen:
+        if not live:
+            raise CliError("cli.error.unknown_workspace_none", id=workspace_id)
+        raise CliError("cli.error.unknown_workspace", id=workspace_id,
+                       ids=", ".join(f"{w['id']} ({w['name']})" for w in live))
+    return chosen
+
+
 def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict[str, Any]]:
     """The data behind `check`: one entry per workspace (see the module docstring for the shape)."""
-    live = store.list_workspaces()
-    if workspace_id is not None:
-        chosen = [w for w in live if w["id"] == workspace_id]
-        if not chosen:
-            if not live:
-                raise CliError("cli.error.unknown_workspace_none", id=workspace_id)
-            raise CliError("cli.error.unknown_workspace", id=workspace_id,
-                           ids=", ".join(f"{w['id']} ({w['name']})" for w in live))
-    else:
-        chosen = live
     report = []
-    for ws in chosen:
+    for ws in chosen_workspaces(store, workspace_id):
         currency = ws.get("currency") or "CNY"
         labels = _labels(store, ws)
         items = []
@@ -374,8 +433,153 @@ def _print_check(report: list[dict[str, Any]], lang: str, out: TextIO, errors: i
         out.write("\n" + t("cli.check.total", lang, count=len(report), errors=errors, warnings=warnings) + "\n")
 
 
+# -- status ---------------------------------------------------------------------------
+
+# a status is never told by colour alone (nor by symbol alone): a symbol whose shape differs, and words
+STATUS_SYMBOL = {"on_track": "✓", "green": "✓", "at_risk": "▲", "yellow": "▲", "off_track": "✗", "red": "✗",
+                 "no_data": "○", "outdated": "⌛"}
+KR_STATUSES = ("on_track", "at_risk", "off_track", "outdated", "no_data")
+INDICATOR_STATUSES = ("green", "yellow", "red", "outdated", "no_data")
+_CMP_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+_PREFIX_UNITS = {"¥", "￥", "$", "US$", "HK$", "S$", "€", "£"}
+
+
+def status_text(code: str, lang: str) -> str:
+    """A status as a symbol and words in *lang* (the catalog's status.* words, as on the board)."""
+    return f"{STATUS_SYMBOL.get(code, '?')} {t('status.' + code, lang)}"
+
+
+def status_report(store: Store, workspace_id: int | None, as_of: dt.date | None,
+                  lang: str) -> list[dict[str, Any]]:
+    """The data behind `status`: one entry per workspace (see the module docstring for the shape)."""
+    report = []
+    for ws in chosen_workspaces(store, workspace_id):
+        snap = monitor.snapshot(store, ws["id"])
+        on = as_of or tracking.today_in(ws["year"])
+        board = monitor.board(snap, on)
+        alerts = set(board.alerts)
+        objectives = []
+        for o in snap.objectives:
+            r = board.objectives[o["id"]]
+            objectives.append({"id": o["id"], "level": o["level"], "title": o["title"], "owner": o.get("owner"),
+                               "score": r.score, "expected": r.expected, "status": r.status,
+                               "status_text": status_text(r.status, lang)})
+        krs = []
+        for k in snap.key_results:
+            s = board.krs[k["id"]]
+            krs.append({"id": k["id"], "objective_id": k["objective_id"], "statement": k["statement"],
+                        "owner": k.get("owner"), "unit": k.get("unit"), "direction": k.get("direction"),
+                        "baseline": k.get("baseline"), "target": k.get("target"),
+                        "latest": s.current, "latest_date": s.last_date, "confidence": s.confidence,
+                        "progress": s.progress, "expected": s.expected, "expectation": s.expectation,
+                        "status": s.status, "status_text": status_text(s.status, lang),
+                        "alert": ("key_result", k["id"]) in alerts, "alert_value": k.get("alert_value"),
+                        "forecast": s.forecast, "forecast_misses": s.forecast_misses})
+        indicators = []
+        for i in snap.indicators:
+            if i["id"] not in board.indicators:  # retired by then
+                continue
+            s = board.indicators[i["id"]]
+            indicators.append({"id": i["id"], "name": i["name"], "perspective": i["perspective"],
+                               "unit": i.get("unit"), "comparator": i["comparator"], "target": i["target"],
+                               "band": i.get("band"), "frequency": i["frequency"], "owner": i.get("owner"),
+                               "latest": s.latest, "latest_date": s.last_date, "achievement": s.achievement,
+                               "status": s.status, "status_text": status_text(s.status, lang),
+                               "alert": ("indicator", i["id"]) in alerts, "red_streak": s.red_streak})
+        counts = {"key_results": {c: sum(1 for k in krs if k["status"] == c) for c in KR_STATUSES},
+                  "indicators": {c: sum(1 for i in indicators if i["status"] == c) for c in INDICATOR_STATUSES}}
+        report.append({"id": ws["id"], "name": ws["name"], "year": ws["year"],
+                       "currency": ws.get("currency") or "CNY", "as_of": on, "alerts": len(alerts),
+                       "counts": counts, "objectives": objectives, "key_results": krs, "indicators": indicators})
+    return report
+
+
+def cmd_status(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    store = _open(db, must_exist=True)
+    try:
+        report = status_report(store, args.workspace, args.as_of, lang)
+    finally:
+        store.close()
+    if args.format == "json":
+        _dump({"db": str(db), "lang": lang, "as_of": args.as_of, "alerts": sum(w["alerts"] for w in report),
+               "workspaces": report}, out)
+    else:
+        _print_status(report, lang, out)
+    return EXIT_OK
+
+
+def _percent(x: float | None) -> str:
+    return "—" if x is None or not math.isfinite(x) else f"{round(100 * x)}%"
+
+
+def _value(x: float | None, unit: str | None, lang: str) -> str:
+    if x is None:
+        return "—"
+    unit = (unit or "").strip()
+    text = format_number(x, lang)
+    if not unit:
+        return text
+    if unit in _PREFIX_UNITS:  # money reads ¥577,645.75
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    return f"{text}{unit}" if unit in ("%", "％") else f"{text} {unit}"
+
+
+def _table(head: list[str], rows: list[list[str]], right: set[int], out: TextIO) -> None:
+    """Columns padded to the widest cell (CJK counts double); numbers right-aligned."""
+    widths = [max(_width(x) for x in col) for col in zip(head, *rows)]
+    for line in [head, *rows]:
+        cells = [(" " * (w - _width(x)) + x) if n in right else _pad(x, w)
+                 for n, (x, w) in enumerate(zip(line, widths))]
+        out.write("  " + "  ".join(cells).rstrip() + "\n")
+
+
+def _summary(counts: dict[str, int], lang: str) -> str:
+    return " · ".join(f"{status_text(c, lang)} {n}" for c, n in counts.items() if n)
+
+
+def _print_status(report: list[dict[str, Any]], lang: str, out: TextIO) -> None:
+    if not report:
+        out.write(t("cli.status.none", lang) + "\n")
+        return
+    alert_on, alert_off = "🚨 " + t("cli.status.alert", lang), "—"
+    for n, w in enumerate(report):
+        if n:
+            out.write("\n")
+        out.write(t("cli.status.header", lang, id=w["id"], name=w["name"], year=w["year"],
+                    as_of=w["as_of"].isoformat()) + "\n")
+        krs, inds = w["key_results"], w["indicators"]
+        out.write(t("cli.status.krs", lang, count=len(krs)) + ("  " + _summary(w["counts"]["key_results"], lang)
+                                                                if krs else "") + "\n")
+        if krs:
+            head = [t("cli.col.status", lang), t("cli.col.progress", lang), t("cli.col.expected", lang),
+                    t("cli.col.latest", lang), t("cli.col.date", lang), t("cli.col.alert", lang),
+                    t("cli.col.key_result", lang)]
+            rows = [[k["status_text"], _percent(k["progress"]), _percent(k["expectation"]),
+                     _value(k["latest"], k["unit"], lang),
+                     k["latest_date"].isoformat() if k["latest_date"] else "—",
+                     alert_on if k["alert"] else alert_off, _short(k["statement"])] for k in krs]
+            _table(head, rows, {1, 2, 3}, out)
+        else:
+            out.write("  " + t("cli.status.no_krs", lang) + "\n")
+        out.write(t("cli.status.indicators", lang, count=len(inds)) + ("  " + _summary(w["counts"]["indicators"], lang)
+                                                                        if inds else "") + "\n")
+        if inds:
+            head = [t("cli.col.status", lang), t("cli.col.achievement", lang), t("cli.col.latest", lang),
+                    t("cli.col.target", lang), t("cli.col.date", lang), t("cli.col.alert", lang),
+                    t("cli.col.indicator", lang)]
+            rows = [[i["status_text"], _percent(i["achievement"]), _value(i["latest"], i["unit"], lang),
+                     f"{_CMP_SIGN.get(i['comparator'], i['comparator'])} {_value(i['target'], i['unit'], lang)}",
+                     i["latest_date"].isoformat() if i["latest_date"] else "—",
+                     alert_on if i["alert"] else alert_off, _short(i["name"])] for i in inds]
+            _table(head, rows, {1, 2}, out)
+        else:
+            out.write("  " + t("cli.status.no_indicators", lang) + "\n")
+        out.write(t("cli.status.alerts", lang, count=w["alerts"]) + "\n")
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str, TextIO], int]] = {
-    "init": cmd_init, "demo": cmd_demo, "workspaces": cmd_workspaces, "check": cmd_check}
+    "init": cmd_init, "demo": cmd_demo, "workspaces": cmd_workspaces, "check": cmd_check, "status": cmd_status,
+    "export": lambda *a: __import__("strategy_core.excel.cli", fromlist=["cmd_export"]).cmd_export(*a)}
 
 
 # -- entry ----------------------------------------------------------------------------

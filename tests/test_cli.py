@@ -82,6 +82,11 @@ def test_help_lists_every_command():
     assert "--year" in run("demo", "--help").stdout
     check_help = run("check", "--help").stdout
     assert "--workspace" in check_help and "--format" in check_help
+    for lang in ("en", "zh"):
+        status_help = run("status", "--help", "--lang", lang).stdout
+        assert "--workspace" in status_help and "--as-of" in status_help and "--format" in status_help
+        assert '"key_results"' in status_help and '"indicators"' in status_help  # the JSON shape
+    assert "status --format json" in cli.__doc__ and '"status_text"' in cli.__doc__
 
 
 def test_no_command_prints_help_and_exits_2():
@@ -101,6 +106,8 @@ def test_cli_catalog_keys_match_and_cover_the_code():
     used |= {f"cli.severity.{s}" for s in ("fail", "warn")}
     used |= {f"cli.entity.{e}" for e in ("onion_node", "objective", "key_result", "workspace")}
     assert used - en == set()
+    for lang in ("en", "zh"):  # the status words the CLI borrows from the board's catalog
+        assert {f"status.{c}" for c in cli.STATUS_SYMBOL} <= set(catalog(lang))
 
 
 # -- init, demo, workspaces --------------------------------------------------------------
@@ -254,14 +261,14 @@ def test_unknown_workspace_names_the_existing_ids(clean_db):
 
 def test_missing_database_is_not_created_by_check(tmp_path):
     db = tmp_path / "nothing-here.duckdb"
-    for cmd in ("check", "workspaces"):
+    for cmd in ("check", "workspaces", "status"):
         p = run(cmd, "--db", db, "--lang", "en")
         plain_error(p)
         assert str(db) in p.stderr and "init" in p.stderr
     assert not db.exists()
 
 
-@pytest.mark.parametrize("cmd", ["init", "demo", "workspaces", "check"])
+@pytest.mark.parametrize("cmd", ["init", "demo", "workspaces", "check", "status"])
 def test_foreign_file_is_refused_and_left_untouched(tmp_path, cmd):
     db = tmp_path / "foreign.duckdb"
     db.write_bytes(b"hello")
@@ -295,6 +302,100 @@ def test_locked_database_says_so_in_plain_words(demo_db):
         holder.stdout.close()
         holder.stderr.close()
     assert run("check", "--db", db).returncode == 1  # usable again once released
+
+
+# -- status ----------------------------------------------------------------------------------
+
+AS_OF = "2026-09-30"
+ROI = "marketing ROI"           # the demo's kr3 runs at 45 % of its pace: off track by construction
+REPEAT = "Repeat-purchase rate"  # below its 30 % target for months: red, an open alert
+
+
+def _line(text: str, name: str) -> str:
+    [line] = [ln for ln in text.splitlines() if name in ln]
+    return line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_status_text_names_the_late_kr_and_the_red_indicator(demo_db, lang):
+    db, wid = demo_db
+    p = run("status", "--db", db, "--workspace", wid, "--as-of", AS_OF, "--lang", lang)
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr and AS_OF in p.stdout
+    off, red, green = (cli.status_text(c, lang) for c in ("off_track", "red", "green"))
+    assert "✗" in off and t("status.off_track", lang) in off  # a symbol and words, never colour alone
+    roi = _line(p.stdout, ROI)
+    assert off in roi and "32%" in roi
+    repeat = _line(p.stdout, REPEAT)
+    assert red in repeat and t("cli.status.alert", lang) in repeat and "≥ 30%" in repeat
+    assert green in p.stdout
+    assert t("cli.status.alerts", lang, count=1) in p.stdout
+    assert "status." not in p.stdout and "cli." not in p.stdout  # no bare catalog keys
+    if lang == "zh":
+        assert "落后" in roi and "未达标" in repeat and "截至" in p.stdout
+    else:
+        assert "off track" in roi and "off target" in repeat
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_status_json(demo_db, lang):
+    db, wid = demo_db
+    p = run("status", "--db", db, "--as-of", AS_OF, "--format", "json", "--lang", lang)
+    assert p.returncode == 0, p.stderr
+    assert "\\u" not in p.stdout
+    data = json.loads(p.stdout)
+    assert (data["lang"], data["as_of"]) == (lang, AS_OF)
+    [ws] = [w for w in data["workspaces"] if w["id"] == wid]
+    assert ws["as_of"] == AS_OF and ws["year"] == 2026
+    roi = next(k for k in ws["key_results"] if ROI in k["statement"])
+    assert roi["status"] == "off_track" and roi["alert"] is False
+    assert roi["status_text"] == cli.status_text("off_track", lang)
+    assert roi["progress"] == pytest.approx(0.32, abs=0.005) and roi["expectation"] > roi["progress"]
+    assert roi["latest_date"] <= AS_OF and roi["latest"] is not None
+    repeat = next(i for i in ws["indicators"] if REPEAT in i["name"])
+    assert repeat["status"] == "red" and repeat["alert"] is True
+    assert repeat["achievement"] < 1 and repeat["red_streak"] >= 1
+    assert ws["alerts"] == data["alerts"] == sum(x["alert"] for x in ws["key_results"] + ws["indicators"]) == 1
+    assert sum(ws["counts"]["key_results"].values()) == len(ws["key_results"]) == 9
+    assert ws["counts"]["key_results"]["off_track"] == 1 and ws["counts"]["indicators"]["red"] == 1
+    assert {o["status"] for o in ws["objectives"]} <= set(cli.KR_STATUSES)
+    for k in ws["key_results"]:
+        assert set(k) >= {"id", "objective_id", "statement", "latest", "latest_date", "progress", "expected",
+                          "expectation", "status", "status_text", "alert"}
+        assert k["status"] in cli.KR_STATUSES and t("status." + k["status"], lang) in k["status_text"]
+    for i in ws["indicators"]:
+        assert set(i) >= {"id", "name", "latest", "latest_date", "achievement", "status", "status_text", "alert",
+                          "red_streak"}
+        assert i["status"] in cli.INDICATOR_STATUSES and i["alert"] == (i["status"] == "red")
+
+
+def test_status_defaults_every_workspace_as_of_today_in_its_year(clean_db):
+    db, ok, warn = clean_db
+    p = run("status", "--db", db, "--format", "json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["as_of"] is None and data["alerts"] == 0
+    assert {w["id"] for w in data["workspaces"]} == {ok, warn}
+    from strategy_core import tracking
+    assert {w["as_of"] for w in data["workspaces"]} == {tracking.today_in(2026).isoformat()}
+    assert all(w["key_results"] == [] and w["indicators"] == [] for w in data["workspaces"])
+    text = run("status", "--db", db, "--workspace", ok, "--lang", "en")
+    assert text.returncode == 0 and "No key results yet." in text.stdout and "No indicators yet." in text.stdout
+
+
+def test_status_problems_exit_2_in_plain_words(demo_db, tmp_path):
+    db, wid = demo_db
+    for bad in ("2026-9-30", "30.09.2026", "2026-02-30", "tomorrow"):
+        p = run("status", "--db", db, "--as-of", bad, "--lang", "en")
+        plain_error(p)
+        assert bad in p.stderr and "YYYY-MM-DD" in p.stderr
+    p = run("status", "--db", db, "--workspace", "424242", "--lang", "zh")
+    plain_error(p)
+    assert "424242" in p.stderr and str(wid) in p.stderr
+    empty = tmp_path / "empty.duckdb"
+    assert run("init", "--db", empty).returncode == 0
+    q = run("status", "--db", empty, "--lang", "en")
+    assert q.returncode == 0 and "No workspaces to show" in q.stdout
 
 
 def test_argparse_errors_exit_2(tmp_path):

@@ -1,0 +1,63 @@
+"""The benchmark at a tiny scale, so it cannot rot. Behaviour only: no timing is asserted here."""
+from __future__ import annotations
+
+import io
+import json
+
+from benchmarks import generate, run
+from strategy_core import monitor
+from strategy_core.store.store import Store
+
+
+def _rows(db, wid):
+    s = Store(db)
+    try:
+        snap = monitor.snapshot(s, wid)
+    finally:
+        s.close()
+    krs = {k["id"]: (k["position"], k["statement"], k["direction"], k["target"]) for k in snap.key_results}
+    return ([krs[c["key_result_id"]] + (c["date"], c["value"]) for c in snap.check_ins],
+            [(r["date"], r["value"]) for r in snap.readings], snap)
+
+
+def test_generator_is_deterministic_and_aligned(tmp_path):
+    a = generate.generate(tmp_path / "a.duckdb", scale=0.02, seed=3, out=None)
+    b = generate.generate(tmp_path / "b.duckdb", scale=0.02, seed=3, out=None)
+    assert a.counts == b.counts
+    assert a.counts["key_result"] > 20 and a.counts["check_in"] > 1000 and a.counts["reading"] > 0
+    rows_a, readings_a, snap = _rows(a.db, a.workspace_id)
+    rows_b, readings_b, _ = _rows(b.db, b.workspace_id)
+    assert rows_a == rows_b and readings_a == readings_b
+    # every department and employee objective supports a KR one level up
+    level = {o["id"]: o["level"] for o in snap.objectives}
+    kr_level = {k["id"]: level[k["objective_id"]] for k in snap.key_results}
+    above = {"department": "company", "employee": "department"}
+    for o in snap.objectives:
+        if o["level"] == "company":
+            assert o["aligns_to"] is None
+        else:
+            assert kr_level[o["aligns_to"]] == above[o["level"]]
+    assert {k["direction"] for k in snap.key_results} <= {"up", "down", "band"}
+
+
+def test_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
+    out = io.StringIO()
+    db = tmp_path / "bench.duckdb"
+    monkeypatch.setenv("WORKBENCH_DB", str(db))  # AppTest sets it; put it back as it was afterwards
+    assert run.main(["--db", str(db), "--scale", "0.01", "--repeats", "1"], out=out) == 0
+    report = json.loads(out.getvalue())
+    assert report["machine"]["cpus"] >= 1 and report["data"]["counts"]["key_result"] > 0
+    rollup, page = report["rollup"], report["page"]
+    for key in ("snapshot_s", "board_s", "pandas_frames_s", "pandas_rollup_s"):
+        assert len(rollup[key]["runs"]) == 1 and rollup[key]["median"] >= 0
+    assert isinstance(rollup["goal_met"], bool) and rollup["board_vs_pandas"] > 0
+    for kind, agreed in rollup["agreement"].items():  # the baseline computes the same numbers
+        same, total = agreed.split(" / ")
+        assert same == total, (kind, agreed)
+    assert page["charts"] > 0 and isinstance(page["goal_met"], bool) and page["board_vs_empty"] > 0
+    # reusing the file measures the same workspace without generating it again
+    again = io.StringIO()
+    assert run.main(["--db", str(db), "--reuse", "--repeats", "1", "--no-page"], out=again) == 0
+    second = json.loads(again.getvalue())
+    assert second["data"]["workspace_id"] == report["data"]["workspace_id"]
+    assert second["data"]["generation_s"] is None and second["page"] is None
