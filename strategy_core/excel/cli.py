@@ -1,0 +1,57 @@
+"""The ``export`` command of ``python -m strategy_core`` (registered in strategy_core/cli.py).
+
+``export --workspace ID --format xlsx --out FILE [--as-of YYYY-MM-DD] [--lang zh|en]`` writes the
+workspace's workbook (strategy_core.excel.export) in --lang when given, else in the workspace's
+language. Only xlsx for now; any other format is refused in plain words (exit 2).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from strategy_core.errors import WorkbenchError
+from strategy_core.i18n import t
+
+EXPORT_FORMATS = ("xlsx",)
+
+
+def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
+    from strategy_core.cli import _as_of, _workspace_id
+    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", required=True,
+                   help=t("cli.help.export_workspace", lang))
+    g.add_argument("--format", default="xlsx", metavar="xlsx", help=t("cli.help.export_format", lang))
+    g.add_argument("--out", metavar="FILE", required=True, help=t("cli.help.export_out", lang))
+    g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", help=t("cli.help.as_of", lang))
+
+
+def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    from strategy_core.cli import EXIT_OK, _open
+    from strategy_core.excel.export import export_workbook
+    fmt = (args.format or "").strip().lower()
+    if fmt not in EXPORT_FORMATS:
+        raise WorkbenchError("xl.error.format", format=args.format)
+    store = _open(db, must_exist=True)
+    try:
+        # --lang given on the line wins; otherwise the workbook speaks the workspace's language
+        data = export_workbook(store, args.workspace, getattr(args, "lang", None), on=args.as_of)
+    finally:
+        store.close()
+    target = Path(args.out).expanduser()
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes it private; a workbook is an ordinary file
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    from strategy_core.excel.export import SHEETS
+    out.write(t("xl.cli.written", lang, path=str(target), sheets=len(SHEETS), size=len(data)) + "\n")
+    return EXIT_OK
