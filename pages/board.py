@@ -13,6 +13,18 @@ from ui.forms import escape_md
 from ui.widgets import status_word
 
 frame.guard("board")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec(key: tuple, _build) -> dict:
+    """A chart's Vega-Lite spec, built once per workspace version, date, language and chart (the page
+    reruns on every click; rebuilding and validating dozens of Altair charts each time is the slow part)."""
+    return _build().to_dict()
+
+
+def chart(key: tuple, build) -> None:
+    st.vega_lite_chart(spec=_spec((str(store.path), wid, version, on, lang, *key), build), width="stretch")
+
 tr = state.translator(state.lang())
 
 store = state.store()
@@ -26,6 +38,7 @@ c0, c1, c2, c3, c4 = st.columns([1.1, 1, 1, 1, 1])
 on = c0.date_input(tr("board.as_of"), value=tracking.today_in(year), min_value=dt.date(year, 1, 1),
                    max_value=dt.date(year, 12, 31), key="board_on", format="YYYY-MM-DD")
 snap, board = state.board_and_snapshot(store, wid, on)
+version = store.version(wid)
 objectives = {o["id"]: o for o in snap.objectives}
 krs = {k["id"]: k for k in snap.key_results}
 indicators = {i["id"]: i for i in snap.indicators}
@@ -56,7 +69,8 @@ m[6].metric(f"{tr('board.indicators')} · {status_word('yellow', tr)}", ind_coun
 m[7].metric(f"{tr('board.indicators')} · {status_word('red', tr)}", ind_counts["red"])
 
 # -- open alerts ----------------------------------------------------------------------------------------
-alerts = [a for a in board.alerts if a[0] == "indicator" or a[1] in {k["id"] for k in shown_krs}]
+shown_kr_ids = {k["id"] for k in shown_krs}
+alerts = [a for a in board.alerts if a[0] == "indicator" or a[1] in shown_kr_ids]
 fired = risk.fired(risk.list_risks(store, wid), risk.list_plans(store, wid), board)
 with st.container(border=True):
     st.subheader(tr("board.alerts", count=len(alerts) + len(fired)))
@@ -88,7 +102,7 @@ with st.container(border=True):
 # -- ranking: what is furthest behind -----------------------------------------------------------------
 st.subheader(tr("board.ranking"))
 rows = []
-shown_ids = {k["id"] for k in shown_krs}
+shown_ids = shown_kr_ids
 for kind, id_, behind in board.ranking:
     if kind == "key_result" and id_ in shown_ids:
         k, s = krs[id_], board.krs[id_]
@@ -123,9 +137,10 @@ st.subheader(tr("board.kr_charts", count=len(shown_krs)))
 order = {id_: n for n, (kind, id_, _) in enumerate(board.ranking) if kind == "key_result"}
 shown_krs.sort(key=lambda k: order.get(k["id"], len(order)))
 limit = len(shown_krs) if st.toggle(tr("board.show_all"), key="board_all") else min(12, len(shown_krs))
+drawn = {k["id"] for k in shown_krs[:limit]}
 by_kr: dict[int, list] = {}
 for c in snap.check_ins:
-    if c["date"] <= on:
+    if c["key_result_id"] in drawn and c["date"] <= on:
         by_kr.setdefault(c["key_result_id"], []).append((c["date"], c["value"]))
 cols = st.columns(3)
 for n, k in enumerate(shown_krs[:limit]):
@@ -135,10 +150,9 @@ for n, k in enumerate(shown_krs[:limit]):
     prog = "—" if s.progress is None else f"{s.progress:.0%}"
     title = f"{status_word(s.status, tr)} · {prog} · {k['statement'][:48]}"
     with cols[n % 3]:
-        st.altair_chart(charts.kr_chart(pts, pace=monitor.pace_line(k, objectives[k["objective_id"]]),
-                                        target=k.get("target"), forecast=fc, title=title, words=words,
-                                        target_label=f"{tr('field.target')} {format_number(k.get('target'), lang)}"),
-                        width="stretch")
+        chart(("kr", k["id"]), lambda k=k, pts=pts, fc=fc, title=title: charts.kr_chart(
+            pts, pace=monitor.pace_line(k, objectives[k["objective_id"]]), target=k.get("target"), forecast=fc,
+            title=title, words=words, target_label=f"{tr('field.target')} {format_number(k.get('target'), lang)}"))
         if s.forecast_misses:
             st.caption("⚠ " + tr("board.forecast_misses_caption", value=format_number(s.forecast, lang)))
 if limit < len(shown_krs):
@@ -149,14 +163,21 @@ if board.indicators:
     st.subheader(tr("board.indicator_charts", count=len(board.indicators)))
     iwords = {"date": tr("field.date"), "value": tr("board.value"), "status": tr("common.status"),
               **{f"status.{s}": status_word(s, tr) for s in ("green", "yellow", "red")}}
+    # the indicators furthest from their targets first; twelve unless all are asked for
+    behind = {id_: n for n, (kind, id_, _) in enumerate(board.ranking) if kind == "indicator"}
+    ind_order = sorted(board.indicators, key=lambda i: behind.get(i, len(behind)))
+    ind_limit = len(ind_order) if st.toggle(tr("board.show_all_indicators"), key="board_all_ind") \
+        else min(12, len(ind_order))
     cols = st.columns(3)
-    for n, (iid, s) in enumerate(board.indicators.items()):
-        i = indicators[iid]
+    for n, iid in enumerate(ind_order[:ind_limit]):
+        i, s = indicators[iid], board.indicators[iid]
         with cols[n % 3]:
-            st.altair_chart(charts.indicator_chart(
+            chart(("indicator", iid), lambda i=i, s=s: charts.indicator_chart(
                 [(d, v, st_) for d, v, st_ in s.history], comparator=i["comparator"], target=i["target"],
                 band=i["band"], title=f"{status_word(s.status, tr)} · {i['name']}", words=iwords,
-                target_label=f"{SYM[i['comparator']]} {format_value(i['target'], i['unit'], lang)}"), width="stretch")
+                target_label=f"{SYM[i['comparator']]} {format_value(i['target'], i['unit'], lang)}"))
+    if ind_limit < len(ind_order):
+        st.caption(tr("board.more_indicators", count=len(ind_order) - ind_limit))
 
 # -- drill-down --------------------------------------------------------------------------------------------
 st.subheader(tr("board.drill"))

@@ -16,8 +16,10 @@ def _open(path: str) -> Store:
     return Store(path)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _board(_store: Store, db: str, workspace_id: int, version: int, on):
+    # a resource, not data: shared as is (pages only read it), so a rerun does not unpickle
+    # every check-in of a large workspace again
     from strategy_core import monitor
     snap = monitor.snapshot(_store, workspace_id)
     return snap, monitor.board(snap, on)
