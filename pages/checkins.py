@@ -64,6 +64,18 @@ def entry_editor(table: str, owner_id: int, rows: list[dict], value_label: str, 
     st.button(tr("track.save_edits"), key=f"{key}_save", on_click=_save)
 
 
+def entry_inputs(f: Form, unit: str | None):
+    """Date and value side by side; returns the wide third column for what else the entry needs."""
+    c = st.columns([1, 1, 2])
+    with c[0]:
+        st.date_input(tr("field.date"), key=f.k("date"), format="YYYY-MM-DD")
+        f.errors("date")
+    with c[1]:
+        st.number_input(tr("track.value", unit=unit or ""), key=f.k("value"), format="%.4g")
+        f.errors("value")
+    return c[2]
+
+
 def paste_box(key: str, help_key: str, action) -> None:
     with st.expander(tr("track.paste")):
         pf = Form(key)
@@ -95,14 +107,7 @@ with tab_kr:
         f = Form(f"track_ci_{kid}")
         f.seed({"date": today, "value": None, "confidence": 7, "note": ""})
         with st.container(border=True):
-            c = st.columns([1, 1, 2])
-            with c[0]:
-                st.date_input(tr("field.date"), key=f.k("date"), format="YYYY-MM-DD")
-                f.errors("date")
-            with c[1]:
-                st.number_input(tr("track.value", unit=k["unit"] or ""), key=f.k("value"), format="%.4g")
-                f.errors("value")
-            with c[2]:
+            with entry_inputs(f, k["unit"]):
                 st.slider(tr("field.confidence"), 0, 10, key=f.k("confidence"), help=tr("track.confidence_help"))
                 f.errors("confidence")
             st.text_input(tr("field.note"), key=f.k("note"))
@@ -124,19 +129,13 @@ with tab_ind:
                                                  f"{indicators[i]['name']}")
         ind = indicators[iid]
         mine = [r for r in readings if r["indicator_id"] == iid]
-        st.caption(tr("track.ind_caption", comparator=bsc.COMPARATOR_SYMBOL[ind["comparator"]], target=format_number(ind["target"], lang),
-                      unit=ind["unit"] or "", frequency=tr("bsc.frequency." + ind["frequency"])))
+        st.caption(tr("track.ind_caption", comparator=bsc.COMPARATOR_SYMBOL[ind["comparator"]],
+                      target=format_number(ind["target"], lang), unit=ind["unit"] or "",
+                      frequency=tr("bsc.frequency." + ind["frequency"])))
         f = Form(f"track_rd_{iid}")
         f.seed({"date": today, "value": None, "comment": ""})
         with st.container(border=True):
-            c = st.columns([1, 1, 2])
-            with c[0]:
-                st.date_input(tr("field.date"), key=f.k("date"), format="YYYY-MM-DD")
-                f.errors("date")
-            with c[1]:
-                st.number_input(tr("track.value", unit=ind["unit"] or ""), key=f.k("value"), format="%.4g")
-                f.errors("value")
-            with c[2]:
+            with entry_inputs(f, ind["unit"]):
                 st.text_input(tr("field.comment"), key=f.k("comment"))
                 f.errors("comment")
             f.general_errors()
