@@ -9,6 +9,7 @@ from ui import frame, state
 from ui.forms import reset_all_forms, undo_button
 
 st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wide")
+state.adopt_address()
 lang = state.lang()
 tr = state.translator(lang)
 store = state.store()
@@ -74,5 +75,6 @@ with st.sidebar:
                   max_chars=80)
 
 state.show_flash()
+state.remember_in_url(state.workspace_id())
 with frame.framed():
     nav.run()

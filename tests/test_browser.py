@@ -1,6 +1,8 @@
 """Real server, real headless Chromium: what a founder does, and what survives a restart."""
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
 from strategy_core import demo, okr, workspace
@@ -26,7 +28,7 @@ def test_first_request_to_a_page_url_on_a_fresh_server_renders_the_full_app(db_p
         assert "语言" in sidebar                # the app frame: the language switch
         assert "第 1–2 天 · 战略解码" in sidebar  # and the translated navigation
         assert page.get_by_role("heading", name="OKR 三级拆解").first.is_visible()
-        assert page.url.rstrip("/").endswith("/okr")
+        assert urllib.parse.urlparse(page.url).path.rstrip("/").endswith("/okr")
         assert page.get_by_text("Page not found").count() == 0
 
 
@@ -78,3 +80,19 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
         assert panel(page).get_by_label("Objective", exact=True).input_value() == title
         html = page.content()  # the KR table is a canvas grid; its accessible copy is in the DOM
         assert kr_text in html
+
+
+def test_a_reload_keeps_the_language_and_the_workspace(db_path):
+    s = Store(db_path)
+    older = demo.load(s, "zh", 2026)
+    demo.load(s, "en", 2026)  # the newest: what a fresh session would fall back to
+    s.close()
+    with server(db_path) as url, browser("en-US") as page:
+        page.goto(url + f"/onion?lang=zh&ws={older}")
+        settle(page, 600)
+        assert page.get_by_role("heading", name="营收拆解（剥洋葱法）").first.is_visible()
+        page.reload()
+        settle(page, 600)
+        sidebar = page.get_by_test_id("stSidebar").inner_text()
+        assert "示范公司" in sidebar and "语言" in sidebar
+        assert f"ws={older}" in page.url and "lang=zh" in page.url

@@ -35,12 +35,14 @@ def framed() -> Iterator[None]:
 def guard(url_path: str) -> None:
     """First line of every page: no frame → go through app.py, then come back here."""
     if not getattr(_run, "inside", False):
-        st.session_state[_TARGET] = url_path
+        # the address may carry the language and the workspace (?lang=zh&ws=3): switching pages drops it,
+        # so take it along
+        st.session_state[_TARGET] = (url_path, dict(st.query_params))
         st.switch_page("app.py")
 
 
 def follow_target(pages_by_path: dict) -> None:
     """In app.py, after st.navigation: finish a redirect a guard started."""
-    target = st.session_state.pop(_TARGET, None)
+    target, query = st.session_state.pop(_TARGET, (None, {}))
     if target and target in pages_by_path:
-        st.switch_page(pages_by_path[target])
+        st.switch_page(pages_by_path[target], query_params=query or None)

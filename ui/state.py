@@ -75,6 +75,11 @@ def workspace_id() -> int | None:
     """The current workspace, falling back to the newest one that exists."""
     s = store()
     wanted = st.session_state.get("workspace_id")
+    if wanted is None:  # a reload starts a new session: the URL remembers the workspace
+        try:
+            wanted = int(st.query_params.get("ws", ""))
+        except ValueError:
+            wanted = None
     live = s.list_workspaces()
     if wanted is not None and any(w["id"] == wanted for w in live):
         return wanted
@@ -83,6 +88,26 @@ def workspace_id() -> int | None:
         return live[0]["id"]
     st.session_state.pop("workspace_id", None)
     return None
+
+
+def adopt_address() -> None:
+    """A redirect from the frame guard carries the address the user typed: read its language and
+    workspace into the session before anything else looks at them."""
+    pending = st.session_state.get("_frame_target")
+    query = pending[1] if isinstance(pending, tuple) else {}
+    if query.get("lang") in LANGS:
+        st.session_state["lang"] = query["lang"]
+    if str(query.get("ws", "")).isdigit():
+        st.session_state["workspace_id"] = int(query["ws"])
+
+
+def remember_in_url(workspace: int | None) -> None:
+    """Keep the language and the workspace in the address, so a reload (or a bookmark) lands where it was."""
+    wanted = {"lang": lang(), **({"ws": str(workspace)} if workspace is not None else {})}
+    if any(st.query_params.get(k) != v for k, v in wanted.items()):
+        st.query_params.update(wanted)
+    if workspace is None and "ws" in st.query_params:
+        del st.query_params["ws"]
 
 
 def require_workspace() -> int:
