@@ -7,11 +7,10 @@ import re
 import urllib.parse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from strategy_core import monitor, okr, tracking, weekly, workspace
 from strategy_core.store import Store
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from tests.browser import browser, server, settle
 
 pytestmark = pytest.mark.browser
@@ -128,7 +127,7 @@ def choose_option(page, grid, col: int, row: int, label: str, attempts: int = 3)
         page.wait_for_function("() => document.querySelectorAll('[id^=react-select-][id*=-option-]').length === 1")
         option.wait_for()
         n = page.evaluate(_RUNS)
-        page.keyboard.press("Escape" if attempt == 0 else "Enter"); print("DEBUG", attempt)
+        page.keyboard.press("Enter")
         try:
             wait_text(grid, col, row, label, timeout=5000)
         except PlaywrightTimeout:
@@ -140,6 +139,8 @@ def choose_option(page, grid, col: int, row: int, label: str, attempts: int = 3)
                 page.keyboard.press("Escape")
                 page.wait_for_timeout(200)
             page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            overlay.wait_for()
+            page.keyboard.press("ArrowDown")         # a double-click opens the editor, not its menu
             continue
         page.wait_for_function(_RAN, arg=[n, 300], polling=100)
         return
