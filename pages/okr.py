@@ -9,7 +9,7 @@ from strategy_core import bsc, charts, okr, quality
 from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
 from ui import frame, state
-from ui.forms import Form, action_button, escape_md
+from ui.forms import Form, escape_md, save_and_delete
 from ui.widgets import show_findings
 
 frame.guard("okr")
@@ -244,16 +244,12 @@ with tab_edit:
             objective_inputs(of, oid)
             show_findings([f for f in findings if f.entity == "objective" and f.entity_id == oid
                            and f.rule.startswith("align")], lang)
-            b1, b2 = st.columns(2)
-            with b1:
-                st.button(tr("common.save"), type="primary", key=f"okr_obj_save_{oid}",
-                          on_click=of.submit(lambda v: okr.update_objective(store, oid, v, state.actor()),
-                                             OBJ_FIELDS, ok=tr("common.saved")))
-            with b2:
-                n_krs = sum(1 for k in krs if k["objective_id"] == oid)
-                action_button(tr("okr.delete_objective", count=n_krs),
-                              lambda: okr.delete_objective(store, oid, state.actor()), key=f"okr_obj_del_{oid}",
-                              ok=tr("common.moved_to_trash", count=1 + n_krs), help=tr("common.delete_help"))
+            n_krs = sum(1 for k in krs if k["objective_id"] == oid)
+            save_and_delete(of, OBJ_FIELDS, save=lambda v: okr.update_objective(store, oid, v, state.actor()),
+                            delete=lambda: okr.delete_objective(store, oid, state.actor()),
+                            save_key=f"okr_obj_save_{oid}", delete_key=f"okr_obj_del_{oid}",
+                            delete_label=tr("okr.delete_objective", count=n_krs),
+                            deleted=tr("common.moved_to_trash", count=1 + n_krs))
 
         mine = [k for k in krs if k["objective_id"] == oid]
         st.markdown(f"#### {tr('okr.krs_of', count=len(mine))}")
@@ -289,15 +285,10 @@ with tab_edit:
                          "weight": k["weight"] if k["weight"] is not None else 1.0})
                 st.markdown(f"**{tr('okr.edit_kr')}**")
                 kr_inputs(kf, oid)
-                b1, b2 = st.columns(2)
-                with b1:
-                    st.button(tr("common.save"), type="primary", key=f"okr_kr_save_{kid}",
-                              on_click=kf.submit(lambda v: okr.update_key_result(store, kid, v, state.actor()),
-                                                 KR_FIELDS, ok=tr("common.saved")))
-                with b2:
-                    action_button(tr("okr.delete_kr"), lambda: okr.delete_key_result(store, kid, state.actor()),
-                                  key=f"okr_kr_del_{kid}", ok=tr("common.moved_to_trash", count=1),
-                                  help=tr("common.delete_help"))
+                save_and_delete(kf, KR_FIELDS, save=lambda v: okr.update_key_result(store, kid, v, state.actor()),
+                                delete=lambda: okr.delete_key_result(store, kid, state.actor()),
+                                save_key=f"okr_kr_save_{kid}", delete_key=f"okr_kr_del_{kid}",
+                                delete_label=tr("okr.delete_kr"), deleted=tr("common.moved_to_trash", count=1))
 
 # -- new objective ---------------------------------------------------------------------------
 with tab_new:

@@ -5,7 +5,7 @@ import streamlit as st
 from strategy_core import charts, okr, onion
 from strategy_core.numbers import format_money, format_number, format_percent
 from ui import frame, state
-from ui.forms import Form, action_button, escape_md
+from ui.forms import Form, escape_md, save_and_delete
 
 frame.guard("onion")
 tr = state.translator(state.lang())
@@ -139,16 +139,11 @@ with left, st.container(border=True):
     form = Form(f"onion_node_{selected}")
     form.seed({f: node[f] for f in NODE_FIELDS})
     node_inputs(form, is_root=is_root)
-    b1, b2 = st.columns(2)
-    with b1:
-        st.button(tr("common.save"), type="primary", key=f"onion_save_{selected}",
-                  on_click=form.submit(lambda v: onion.update_node(store, selected, v, state.actor()), NODE_FIELDS,
-                                       ok=tr("common.saved")))
-    with b2:
-        count = len(onion.subtree_ids(nodes, selected))
-        action_button(tr("onion.delete", count=count), lambda: onion.delete_node(store, selected, state.actor()),
-                      key=f"onion_delete_{selected}", ok=tr("common.moved_to_trash", count=count),
-                      help=tr("common.delete_help"))
+    count = len(onion.subtree_ids(nodes, selected))
+    save_and_delete(form, NODE_FIELDS, save=lambda v: onion.update_node(store, selected, v, state.actor()),
+                    delete=lambda: onion.delete_node(store, selected, state.actor()),
+                    save_key=f"onion_save_{selected}", delete_key=f"onion_delete_{selected}",
+                    delete_label=tr("onion.delete", count=count), deleted=tr("common.moved_to_trash", count=count))
 with right, st.container(border=True):
     st.markdown(f"**{tr('onion.add_child', name=escape_md(node['name']))}**")
     depth = result.nodes[selected].depth

@@ -7,7 +7,7 @@ from strategy_core import risk
 from strategy_core.bsc import COMPARATOR_SYMBOL, COMPARATORS
 from strategy_core.numbers import currency_symbol, format_money, format_number, format_percent
 from ui import frame, state
-from ui.forms import Form, action_button, escape_md
+from ui.forms import Form, action_button, escape_md, save_and_delete
 
 frame.guard("risks")
 tr = state.translator(state.lang())
@@ -260,14 +260,10 @@ with tab_edit:
         form.seed(risk.form_values(r))
         with st.container(border=True):
             risk_inputs(form)
-            b1, b2 = st.columns(2)
-            with b1:
-                st.button(tr("common.save"), type="primary", key=f"risk_save_{rid}",
-                          on_click=form.submit(lambda v: risk.update_risk(store, rid, v, state.actor()), RISK_FIELDS,
-                                               ok=tr("common.saved")))
-            with b2:
-                action_button(tr("risk.delete"), lambda: risk.delete_risk(store, rid, state.actor()),
-                              key=f"risk_del_{rid}", ok=tr("risk.deleted"), help=tr("common.delete_help"))
+            save_and_delete(form, RISK_FIELDS, save=lambda v: risk.update_risk(store, rid, v, state.actor()),
+                            delete=lambda: risk.delete_risk(store, rid, state.actor()),
+                            save_key=f"risk_save_{rid}", delete_key=f"risk_del_{rid}",
+                            delete_label=tr("risk.delete"), deleted=tr("risk.deleted"))
         st.subheader(tr("risk.plans_title", name=r["name"]))
         st.caption(tr("risk.plans_help"))
         mine = risk.plans_of(plans, rid)

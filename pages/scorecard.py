@@ -6,7 +6,7 @@ import streamlit as st
 from strategy_core import bsc, okr, tracking
 from strategy_core.numbers import format_number, format_value
 from ui import frame, state
-from ui.forms import Form, action_button, escape_md
+from ui.forms import Form, action_button, escape_md, save_and_delete
 from ui.widgets import status_word
 
 frame.guard("scorecard")
@@ -133,15 +133,10 @@ with tab_edit:
         form.seed({**{f: ind.get(f) for f in IND_FIELDS}, "key_result_ids": links.get(iid, [])})
         with st.container(border=True):
             indicator_inputs(form)
-            b1, b2 = st.columns(2)
-            with b1:
-                st.button(tr("common.save"), type="primary", key=f"bsc_save_{iid}",
-                          on_click=form.submit(lambda v: bsc.update_indicator(store, iid, v, state.actor()),
-                                               IND_FIELDS, ok=tr("common.saved")))
-            with b2:
-                action_button(tr("bsc.delete"), lambda: bsc.delete_indicator(store, iid, state.actor()),
-                              key=f"bsc_del_{iid}", ok=tr("common.moved_to_trash", count=1),
-                              help=tr("common.delete_help"))
+            save_and_delete(form, IND_FIELDS, save=lambda v: bsc.update_indicator(store, iid, v, state.actor()),
+                            delete=lambda: bsc.delete_indicator(store, iid, state.actor()),
+                            save_key=f"bsc_save_{iid}", delete_key=f"bsc_del_{iid}", delete_label=tr("bsc.delete"),
+                            deleted=tr("common.moved_to_trash", count=1))
         with st.expander(tr("bsc.retire")):
             rf = Form(f"bsc_retire_{iid}")
             st.text_input(tr("field.retire_reason"), key=rf.k("retire_reason"))

@@ -126,3 +126,15 @@ def undo_button(store, workspace_id: int, *, key: str, type: str = "secondary") 
 
     action_button(tr("sidebar.undo", action=tr("action." + last["action"])), _undo, key=key,
                   ok=tr("sidebar.undone"), type=type, help=tr("sidebar.undo_help"))
+
+
+def save_and_delete(form: Form, fields: Iterable[str], *, save: Callable[[dict[str, Any]], Any],
+                    delete: Callable[[], Any], save_key: str, delete_key: str, delete_label: str,
+                    deleted: str) -> None:
+    """The pair under every edit form: save through the core (errors under the fields) and move to the trash."""
+    b1, b2 = st.columns(2)
+    with b1:
+        st.button(tr("common.save"), type="primary", key=save_key,
+                  on_click=form.submit(save, fields, ok=tr("common.saved")))
+    with b2:
+        action_button(delete_label, delete, key=delete_key, ok=deleted, help=tr("common.delete_help"))
