@@ -42,6 +42,7 @@ from strategy_core.numbers import currency_symbol
 from strategy_core.store.store import Store
 
 SHEETS = ("onion", "okr", "scorecard", "weekly", "daily", "review", "risk", "board")
+IMPORTABLE = SHEETS[:-1]     # the board is measured, not typed: an import skips it
 CELL_MAX = 32_767            # characters an xlsx cell holds; more is refused, never cut
 HEADER_ROW = 4               # rows 1–3: the title block
 TEMPLATE_ROWS = 500          # rows below the data that keep the drop-downs and status colours
@@ -53,6 +54,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="1F3864")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _TITLE_FONT = Font(bold=True, size=14, color="1F3864")
 _SUB_FONT = Font(size=10, color="595959")
+_ID_FONT = Font(color="808080")
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 # (fill, font colour) of a status word; the word itself stays in the cell
@@ -87,7 +89,7 @@ def _width_of(text: str) -> int:
 class Col:
     key: str
     label: str                          # catalog key of the header
-    kind: str = "text"                  # text | long | money | gap | number | pct | pct100 | date | datetime | int
+    kind: str = "text"                  # text | long | money | gap | number | pct | pct100 | date | datetime | int | id
     choices: tuple[str, ...] = ()       # catalog keys of the allowed words (a drop-down)
     words: Callable[[str], list[str]] | None = None   # allowed words not in the catalog (e.g. ≥ ≤)
     status: bool = False                # colour the cell by its word
@@ -134,6 +136,8 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("check", "xl.col.check", "long"),
         Col("key_result", "field.key_result_id", "long"),
         Col("note", "field.note", "long"),
+        Col("id", "xl.col.id", "id"),
+        Col("parent", "xl.col.parent", "id"),
     ),
     "okr": (
         Col("level", "field.level", choices=LEVEL),
@@ -167,6 +171,8 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("committed", "field.committed", choices=COMMITTED),
         Col("weight", "field.weight", "number"),
         Col("check", "xl.col.quality", "long"),
+        Col("o_id", "xl.col.objective_id", "id"),
+        Col("kr_id", "xl.col.kr_id", "id"),
     ),
     "scorecard": (
         Col("perspective", "field.perspective", choices=PERSPECTIVE),
@@ -182,6 +188,7 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("latest", "bsc.col.latest", "number"),
         Col("latest_date", "xl.col.latest_date", "date"),
         Col("status", "common.status", choices=IND_STATUS, status=True),
+        Col("id", "xl.col.id", "id"),
     ),
     "weekly": (
         Col("person", "field.person"),
@@ -193,6 +200,8 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("key_result", "xl.col.item_kr", "long"),
         Col("kr_value", "field.kr_value", "number"),
         Col("done", "weekly.col.done", choices=YES_NO),
+        Col("plan_id", "xl.col.plan_id", "id"),
+        Col("item_id", "xl.col.item_id", "id"),
     ),
     "daily": (
         Col("day", "field.day", "date"),
@@ -207,6 +216,8 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("value", "field.value", "number"),
         Col("status", "common.status", choices=IND_STATUS, status=True),
         Col("comment", "field.comment", "long"),
+        Col("report_id", "xl.col.report_id", "id"),
+        Col("reading_id", "xl.col.reading_id", "id"),
     ),
     "review": (
         Col("kind", "field.review_kind", choices=REVIEW_KIND),
@@ -228,6 +239,8 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("adj_status", "field.adjustment_status", choices=ADJ_STATUS, status=True),
         Col("response", "field.response", "long"),
         Col("gap_closed", "review.col.gap_closed", choices=YES_NO),
+        Col("review_id", "xl.col.review_id", "id"),
+        Col("entry_id", "xl.col.entry_id", "id"),
     ),
     "risk": (
         Col("name", "field.name", "long"),
@@ -246,6 +259,8 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("expected_result", "field.expected_result", "number"),
         Col("expected_unit", "field.expected_unit"),
         Col("channel", "field.channel", "long"),
+        Col("risk_id", "xl.col.risk_id", "id"),
+        Col("plan_id", "xl.col.risk_plan_id", "id"),
     ),
     "board": (
         Col("kind", "board.col.kind", choices=BOARD_KIND),
@@ -312,7 +327,8 @@ def _onion_rows(c: _Ctx) -> list[dict[str, Any]]:
                      "value": r.value, "annual": r.annual, "daily": r.daily, "planned": r.planned,
                      "children_total": r.children_total, "gap": gaps[0] if gaps else None,
                      "check": "\n".join(f.text(c.lang, c.ws["currency"]) for f in found) or None,
-                     "key_result": kr["statement"] if kr else None, "note": n.get("note")})
+                     "key_result": kr["statement"] if kr else None, "note": n.get("note"),
+                     "id": nid, "parent": n.get("parent_id") if n.get("parent_id") in res.nodes else None})
     for f in res.findings:   # findings about no node (should not happen) still show
         if f.entity_id not in res.nodes:
             rows.append({"check": f.text(c.lang, c.ws["currency"]), "gap": f.gap})
@@ -332,7 +348,8 @@ def _okr_rows(c: _Ctx) -> list[dict[str, Any]]:
         head = {"level": "okr.level." + o["level"], "title": o["title"], "o_owner": o.get("owner"),
                 "o_team": o.get("team"), "period_start": o.get("period_start"), "period_end": o.get("period_end"),
                 "aligns_to": parent["statement"] if parent else None,
-                "perspective": "bsc.perspective." + o["perspective"] if o.get("perspective") else None}
+                "perspective": "bsc.perspective." + o["perspective"] if o.get("perspective") else None,
+                "o_id": o["id"]}
         mine = [k for k in krs if k["objective_id"] == o["id"]]
         o_check = found.get(("objective", o["id"]), [])
         if not mine:
@@ -342,6 +359,7 @@ def _okr_rows(c: _Ctx) -> list[dict[str, Any]]:
             row["direction"] = "okr.direction." + k["direction"] if k.get("direction") in okr.DIRECTIONS else None
             row["committed"] = COMMITTED[0] if k.get("committed") in (None, True) else COMMITTED[1]
             row["weight"] = k.get("weight")
+            row["kr_id"] = k["id"]
             row["check"] = "\n".join((o_check if i == 0 else []) + found.get(("key_result", k["id"]), [])) or None
             rows.append(row)
     return rows
@@ -359,7 +377,7 @@ def _scorecard_rows(c: _Ctx) -> list[dict[str, Any]]:
                      "data_source": i.get("data_source"),
                      "krs": "\n".join(krs[k]["statement"] for k in c.snap.links.get(i["id"], []) if k in krs) or None,
                      "latest": s.latest if s else None, "latest_date": s.last_date if s else None,
-                     "status": "status." + (s.status if s else measure.NO_DATA)})
+                     "status": "status." + (s.status if s else measure.NO_DATA), "id": i["id"]})
     return rows
 
 
@@ -369,14 +387,15 @@ def _weekly_rows(c: _Ctx) -> list[dict[str, Any]]:
     for p in sorted(weekly.list_plans(c.store, c.wid), key=lambda p: (p["week_start"], p["person"], p["id"])):
         plan = weekly.get_plan(c.store, p["id"])
         head = {"person": p["person"], "week_start": p["week_start"], "confidence": p.get("confidence"),
-                "last_week_result": p.get("last_week_result"), "help_needed": p.get("help_needed")}
+                "last_week_result": p.get("last_week_result"), "help_needed": p.get("help_needed"),
+                "plan_id": p["id"]}
         items = sorted(plan["items"], key=lambda i: (i["position"], i["id"]))
         if not items:
             rows.append(head)
         for it in items:
             kr = krs.get(it.get("key_result_id"))
             rows.append({**head, "item": it["text"], "key_result": kr["statement"] if kr else None,
-                         "kr_value": it.get("kr_value"), "done": _yes(it.get("done"))})
+                         "kr_value": it.get("kr_value"), "done": _yes(it.get("done")), "item_id": it["id"]})
     return rows
 
 
@@ -386,7 +405,7 @@ def _daily_rows(c: _Ctx) -> list[dict[str, Any]]:
     rows = []
     for rep in sorted(daily.list_reports(c.store, c.wid), key=lambda r: (r["day"], r.get("owner") or "", r["id"])):
         head = {"day": rep["day"], "owner": rep.get("owner"), "submitted_at": rep.get("submitted_at"),
-                "note": rep.get("note")}
+                "note": rep.get("note"), "report_id": rep["id"]}
         mine = daily.report_readings(readings, rep["id"])
         if not mine:
             rows.append(head)
@@ -397,7 +416,7 @@ def _daily_rows(c: _Ctx) -> list[dict[str, Any]]:
             rows.append({**head, "indicator": ind["name"], "perspective": "bsc.perspective." + ind["perspective"],
                          "unit": ind.get("unit"), "comparator": _sym(ind["comparator"]), "target": ind["target"],
                          "value": r["value"], "status": "status." + daily.reading_status(ind, r["value"]),
-                         "comment": r.get("comment")})
+                         "comment": r.get("comment"), "reading_id": r["id"]})
     return rows
 
 
@@ -416,14 +435,15 @@ def _review_rows(c: _Ctx) -> list[dict[str, Any]]:
     for m in sorted(review.minutes(c.store, c.wid), key=lambda m: (m.review["held_on"], m.review["id"])):
         r = m.review
         head = {"kind": "review.kind." + r["kind"], "period_start": r["period_start"], "period_end": r["period_end"],
-                "held_on": r["held_on"], "attendees": r.get("attendees"), "summary": r.get("summary")}
+                "held_on": r["held_on"], "attendees": r.get("attendees"), "summary": r.get("summary"),
+                "review_id": r["id"]}
         findings = {f["id"]: f for f in m.findings}
         for f in m.findings:
             kr = f["subject_kind"] == "key_result"
             rows.append({**head, "entry": ENTRY_KIND[0], "subject_kind": "xl.kind." + f["subject_kind"],
                          "subject": _subject(c, f["subject_kind"], f.get("subject_id")),
                          "planned": f.get("planned"), "actual": f.get("actual"), "gap": f.get("gap"),
-                         "cause": f.get("cause"), "_pct": ("planned", "actual") if kr else ()})
+                         "cause": f.get("cause"), "_pct": ("planned", "actual") if kr else (), "entry_id": f["id"]})
         for a in m.adjustments:
             f = findings.get(a.get("finding_id"))
             rows.append({**head, "entry": ENTRY_KIND[1],
@@ -431,7 +451,8 @@ def _review_rows(c: _Ctx) -> list[dict[str, Any]]:
                          "subject": _subject(c, f["subject_kind"], f.get("subject_id")) if f else None,
                          "what": a["what"], "owner": a.get("owner"), "due": a.get("due"),
                          "adj_status": "review.status." + a["status"] if a.get("status") else None,
-                         "response": a.get("response"), "gap_closed": _yes(a.get("gap_closed"))})
+                         "response": a.get("response"), "gap_closed": _yes(a.get("gap_closed")),
+                         "entry_id": a["id"]})
         if not m.findings and not m.adjustments:
             rows.append(head)
     return rows
@@ -446,13 +467,13 @@ def _risk_rows(c: _Ctx) -> list[dict[str, Any]]:
                 "impact_share": r.get("impact_share"), "impact_money": risk.impact_money(r, annual),
                 "impact_text": r.get("impact_text"), "trigger": _subject(c, r.get("trigger_kind"), r.get("trigger_id")),
                 "trigger_comparator": _sym(r.get("trigger_comparator")), "trigger_value": r.get("trigger_value"),
-                "owner": r.get("owner")}
+                "owner": r.get("owner"), "risk_id": r["id"]}
         mine = risk.plans_of(plans, r["id"])
         if not mine:
             rows.append(head)
         for label in sorted(mine):
             p = mine[label]
-            rows.append({**head, "label": label, **{f: p.get(f) for f in risk.PLAN_FIELDS}})
+            rows.append({**head, "label": label, **{f: p.get(f) for f in risk.PLAN_FIELDS}, "plan_id": p["id"]})
     return rows
 
 
@@ -503,6 +524,8 @@ def _number_format(kind: str, value: Any, money: str, gap: str) -> str | None:
         return "0%"
     if kind == "pct100":
         return '0"%"' if float(value).is_integer() else '0.0#"%"'
+    if kind == "id":
+        return "0"
     if kind in ("number", "int"):
         return "#,##0" if float(value).is_integer() else "#,##0.00"
     if kind == "date":
@@ -583,7 +606,9 @@ class _Writer:
                 fmt = _number_format(kind if kind != "text" else "number", value, self.money, self.gap)
                 if fmt:
                     cell.number_format = fmt
-                shown = _shown(value, fmt)
+                shown = _shown(value, fmt) if kind != "id" else str(value)
+                if kind == "id":
+                    cell.font = _ID_FONT
             cell.alignment = Alignment(wrap_text=wrap, vertical="top",
                                        indent=min(int(data.get("_indent", 0)) * 2, 15) if col.key == "name" else 0)
             w = min(_width_of(shown) + 2 + (2 * int(data.get("_indent", 0)) if col.key == "name" else 0), WIDTH_MAX)
@@ -637,7 +662,7 @@ def _title_lines(key: str, lang: str, ws: dict[str, Any] | None, on: dt.date | N
                  today: dt.date) -> tuple[str, str, str]:
     sheet = t(f"xl.sheet.{key}", lang)
     if ws is None:
-        return (sheet, t("xl.title.blank", lang), "")
+        return (sheet, t("xl.title.blank", lang), t("xl.title.ids", lang) if key in IMPORTABLE else "")
     title = f"{sheet} — {ws['name']}"
     sub = t("xl.title.sub", lang, company=ws["name"], year=ws["year"], date=today.isoformat(),
             currency=ws["currency"])
@@ -647,6 +672,8 @@ def _title_lines(key: str, lang: str, ws: dict[str, Any] | None, on: dt.date | N
     elif key == "onion":
         basis = t("onion.day_basis." + (ws.get("day_basis") or "month_30"), lang, days=onion.days_basis_count(ws))
         note = t("xl.title.onion", lang, basis=basis)
+    if key in IMPORTABLE:
+        note = " ".join(x for x in (note, t("xl.title.ids", lang)) if x)
     return (title, sub, note)
 
 
