@@ -8,7 +8,7 @@ import streamlit as st
 
 from strategy_core import bsc, charts, monitor, okr, risk, tracking
 from strategy_core.numbers import format_money, format_number, format_value
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import escape_md
 from ui.widgets import status_word
 
@@ -38,6 +38,7 @@ c0, c1, c2, c3, c4 = st.columns([1.1, 1, 1, 1, 1])
 on = c0.date_input(tr("board.as_of"), value=tracking.today_in(year), min_value=dt.date(year, 1, 1),
                    max_value=dt.date(year, 12, 31), key="board_on", format="YYYY-MM-DD")
 snap, board = state.board_and_snapshot(store, wid, on)
+excel.download_section(store, wid, "board", lang, on=on)
 version = store.version(wid)
 objectives = {o["id"]: o for o in snap.objectives}
 krs = {k["id"]: k for k in snap.key_results}

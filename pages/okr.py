@@ -8,7 +8,7 @@ import streamlit as st
 from strategy_core import bsc, charts, okr, quality
 from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, escape_md, save_and_delete
 from ui.widgets import show_findings
 
@@ -20,6 +20,7 @@ lang = state.lang()
 st.title(tr("okr.title"))
 st.caption(tr("okr.intro"))
 wid = state.require_workspace()
+excel.download_section(store, wid, "okr", lang)
 
 ws = store.get_workspace(wid)
 year = ws["year"]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from strategy_core import charts, okr, onion
 from strategy_core.numbers import format_money, format_number, format_percent
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, escape_md, save_and_delete
 
 frame.guard("onion")
@@ -15,6 +15,7 @@ lang = state.lang()
 st.title(tr("onion.title"))
 st.caption(tr("onion.intro"))
 wid = state.require_workspace()
+excel.download_section(store, wid, "onion", lang)
 
 ws = store.get_workspace(wid)
 cur = ws["currency"]

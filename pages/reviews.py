@@ -9,7 +9,7 @@ import streamlit as st
 
 from strategy_core import bsc, review, tracking
 from strategy_core.numbers import format_number
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms
 from ui.widgets import status_word
 
@@ -21,6 +21,7 @@ lang = state.lang()
 st.title(tr("review.title"))
 st.caption(tr("review.intro"))
 wid = state.require_workspace()
+excel.download_section(store, wid, "review", lang)
 
 ws = store.get_workspace(wid)
 year = ws["year"]

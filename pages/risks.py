@@ -6,7 +6,7 @@ import streamlit as st
 from strategy_core import risk
 from strategy_core.bsc import COMPARATOR_SYMBOL, COMPARATORS
 from strategy_core.numbers import currency_symbol, format_money, format_number, format_percent
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, save_and_delete
 
 frame.guard("risks")
@@ -17,6 +17,7 @@ lang = state.lang()
 st.title(tr("risk.title"))
 st.caption(tr("risk.intro"))
 wid = state.require_workspace()
+excel.download_section(store, wid, "risk", lang)
 
 ws = store.get_workspace(wid)
 currency = ws["currency"] or "CNY"

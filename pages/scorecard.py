@@ -5,7 +5,7 @@ import streamlit as st
 
 from strategy_core import bsc, okr, tracking
 from strategy_core.numbers import format_number, format_value
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, save_and_delete
 from ui.widgets import status_word
 
@@ -17,6 +17,7 @@ lang = state.lang()
 st.title(tr("bsc.title"))
 st.caption(tr("bsc.intro"))
 wid = state.require_workspace()
+excel.download_section(store, wid, "scorecard", lang)
 
 ws = store.get_workspace(wid)
 persp = bsc.perspectives_of(ws)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from strategy_core import okr, tracking, weekly
 from strategy_core.numbers import format_number
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import status_word
 
@@ -20,6 +20,7 @@ lang = state.lang()
 st.title(tr("weekly.title"))
 st.caption(tr("weekly.intro"))
 wid = state.require_workspace()
+excel.download_section(store, wid, "weekly", lang)
 
 ws = store.get_workspace(wid)
 year = ws["year"]

@@ -8,7 +8,7 @@ import streamlit as st
 from strategy_core import demo, workspace
 from strategy_core.i18n import LANG_NAMES, LANGS
 from strategy_core.numbers import CURRENCIES
-from ui import frame, state
+from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms, undo_button
 
 frame.guard("workspaces")
@@ -78,6 +78,7 @@ with tab_current:
         counts = store.counts(wid)
         st.caption(tr("ws.counts", nodes=counts["onion_node"], objectives=counts["objective"],
                       krs=counts["key_result"]))
+        excel.workbook_section(store, wid, lang)
 
         st.subheader(tr("ws.copy"))
         cf = Form(f"ws_copy_{wid}")
