@@ -11,7 +11,7 @@ import re
 import openpyxl
 import pytest
 
-from strategy_core import demo, onion
+from strategy_core import demo, onion, tracking
 from strategy_core.excel import SHEETS
 from strategy_core.i18n import LANG_NAMES, LANGS, t
 from strategy_core.store import Store
@@ -135,6 +135,7 @@ def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
     at = open_app(db_path, lang=lang, page="workspaces")
     no_exceptions(at)
     assert t("xlui.workbook_title", lang) in texts(at)
+    assert t("xlui.workbook_caption", lang, date=tracking.today_in(2026).isoformat()) in texts(at)
     s = Store(db_path)
     try:
         ws_name = s.get_workspace(wid)["name"]
@@ -144,7 +145,7 @@ def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
             name = _file_in_help(b)
             assert name == f"{ws_name}-{t('xlui.workbook_word', code)}-{dt.date.today().isoformat()}.xlsx"
             assert not WINDOWS_UNSAFE.search(name)
-            content, err = excel.filled_bytes(s, wid, code, tuple(SHEETS))
+            content, err = excel.filled_bytes(s, wid, code, tuple(SHEETS), tracking.today_in(2026))
             assert err is None
             assert _book(content).sheetnames == [t(f"xl.sheet.{k}", code) for k in SHEETS]
         at.download_button(key=f"xl_workbook_{lang}").click().run()

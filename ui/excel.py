@@ -20,6 +20,7 @@ import streamlit as st
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import LANG_NAMES, LANGS, t
 from strategy_core.store.store import Store
+from strategy_core.tracking import today_in
 from ui.forms import escape_md
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,14 +151,15 @@ def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
     ws = store.get_workspace(workspace_id)
     version = store.version(workspace_id)
     today = dt.date.today().isoformat()
+    on = today_in(ws["year"])               # the board page's default date
     st.subheader(t("xlui.workbook_title", lang))
-    st.caption(t("xlui.workbook_caption", lang))
+    st.caption(t("xlui.workbook_caption", lang, date=on.isoformat()))
     keys = [f"xl_workbook_{code}" for code in LANGS]
     with st.container(horizontal=True, gap="small"):
         for key, code in zip(keys, LANGS):
             name = file_name(ws["name"], t("xlui.workbook_word", code), today)
             language = LANG_NAMES[code]
             _button(t("xlui.workbook", lang, language=language), key, version,
-                    lambda code=code: filled_bytes(store, workspace_id, code, tuple(SHEETS)), name=name,
+                    lambda code=code: filled_bytes(store, workspace_id, code, tuple(SHEETS), on), name=name,
                     help=t("xlui.workbook_help", lang, language=language, file=escape_md(name)), primary=code == lang)
     _show_errors(keys, version, lang)
