@@ -207,7 +207,7 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         Col("day", "field.day", "date"),
         Col("owner", "field.owner"),
         Col("submitted_at", "xl.col.submitted_at", "datetime"),
-        Col("note", "field.note", "long"),
+        Col("note", "xl.col.report_note", "long"),
         Col("indicator", "daily.col.indicator", "long"),
         Col("perspective", "field.perspective", choices=PERSPECTIVE),
         Col("unit", "field.unit"),
