@@ -90,6 +90,12 @@ class Tx:
     def new_id(self) -> int:
         return int(self.cur.execute("SELECT nextval('id_seq')").fetchall()[0][0])
 
+    def new_ids(self, n: int) -> list[int]:
+        """*n* fresh ids from the sequence at once (to write rows that point at each other)."""
+        if n <= 0:
+            return []
+        return [int(r[0]) for r in self.cur.execute(f"SELECT nextval('id_seq') FROM range({int(n)})").fetchall()]
+
     def query(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
         self.cur.execute(sql, list(params))
         return _rows(self.cur)
@@ -115,15 +121,18 @@ class Tx:
              enc(before), enc(after), undoes])
         self.events += 1
 
-    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+    def insert_many(self, table: str, rows: list[dict[str, Any]], ids: list[int] | None = None) -> list[int]:
         """Insert many rows of one table at once (bulk, through Arrow — executemany is very slow),
-        with one audit event per row, also written in bulk."""
+        with one audit event per row, also written in bulk. *ids*: ids taken before with new_ids()
+        (one per row), else fresh ones."""
         assert table in ENTITY_TABLES
         if not rows:
             return []
         import pandas as pd
         n = len(rows)
-        ids = [int(r[0]) for r in self.cur.execute(f"SELECT nextval('id_seq') FROM range({n})").fetchall()]
+        if ids is None:
+            ids = [int(r[0]) for r in self.cur.execute(f"SELECT nextval('id_seq') FROM range({n})").fetchall()]
+        assert len(ids) == n
         frame = pd.DataFrame([{**r, "id": i} for r, i in zip(rows, ids)])
         cols = list(frame.columns)
         self.cur.register("_bulk_rows", frame)
@@ -254,6 +263,12 @@ class Store:
 
     def close(self) -> None:
         self._root.close()
+
+    def checkpoint(self) -> None:
+        """Write everything in the write-ahead log into the database file (a plain copy of the
+        file is then complete)."""
+        with self._cursor() as cur:
+            cur.execute("CHECKPOINT")
 
     def column_types(self, table: str) -> dict[str, str]:
         if table not in self._types:
