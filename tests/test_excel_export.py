@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 
 from strategy_core import cli, demo, okr
 from strategy_core.excel import CELL_MAX, SHEETS, ExportError, blank_template, export_workbook
-from strategy_core.excel.export import COLUMNS, HEADER_ROW
+from strategy_core.excel.export import COLUMNS, HEADER_ROW, PAGE_WIDTH
 from strategy_core.i18n import catalog, t
 
 AS_OF = dt.date(2026, 9, 30)
@@ -57,7 +59,12 @@ def test_every_sheet_with_its_headers_in_the_language(demo_books, lang):
         assert ws.max_row > HEADER_ROW, f"{key}: the demo fills every sheet"
         assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
         assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.orientation == "landscape"
+        widths = sum(ws.column_dimensions[get_column_letter(j)].width for j in range(1, len(COLUMNS[key]) + 1))
+        # wide sheets print across pages at a readable scale, the first columns repeated on each
+        assert ws.page_setup.fitToWidth == max(1, math.ceil(widths / PAGE_WIDTH)), key
+        if ws.page_setup.fitToWidth > 1:
+            assert ws.print_title_cols == "$A:$B"
         assert "示范公司" in ws["A1"].value if lang == "zh" else "Demo company" in ws["A1"].value
         assert "2026" in ws["A2"].value
     other = "en" if lang == "zh" else "zh"
@@ -208,6 +215,6 @@ def test_cli_export(tmp_path, store, capsys):
     assert code == 0 and _book(out.read_bytes()).sheetnames[0] == t("xl.sheet.onion", "en")  # the workspace's
     import io as _io
     err = _io.StringIO()
-    code = cli.main(["--db", str(db), "--lang", "en", "export", "--workspace", str(wid), "--format", "json",
-                     "--out", str(tmp_path / "x.json")], err=err)
-    assert code == 2 and "xlsx" in err.getvalue() and not (tmp_path / "x.json").exists()
+    code = cli.main(["--db", str(db), "--lang", "en", "export", "--workspace", str(wid), "--format", "csv",
+                     "--out", str(tmp_path / "x.csv")], err=err)
+    assert code == 2 and "xlsx" in err.getvalue() and not (tmp_path / "x.csv").exists()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ CELL_MAX = 32_767            # characters an xlsx cell holds; more is refused, n
 HEADER_ROW = 4               # rows 1–3: the title block
 TEMPLATE_ROWS = 500          # rows below the data that keep the drop-downs and status colours
 WIDTH_MIN, WIDTH_MAX, WIDTH_LONG = 8, 60, 48
+PAGE_WIDTH = 200             # column-width units printed on one landscape A4 page (about 70 % scale)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -649,7 +651,13 @@ class _Writer:
         ps = ws.page_setup
         ps.orientation = "landscape"
         ps.paperSize = ws.PAPERSIZE_A4
-        ps.fitToWidth, ps.fitToHeight = 1, 0
+        # fit to the width of as many pages as keep the type readable (a 33-column OKR table on one
+        # A4 page would print at a third of its size); the first columns repeat on every page
+        total = sum(max(WIDTH_MIN, min(w, WIDTH_MAX)) for w in self.widths)
+        pages = max(1, math.ceil(total / PAGE_WIDTH))
+        ps.fitToWidth, ps.fitToHeight = pages, 0
+        if pages > 1:
+            ws.print_title_cols = "A:B"
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws.page_margins.left = ws.page_margins.right = 0.4
