@@ -115,6 +115,16 @@ def _local(name: str) -> str:
     return name.rpartition("}")[2]
 
 
+_LOCAL: dict[str, str] = {}      # "namespace}c" → "c": a sheet has few distinct tags and millions of elements
+
+
+def _local_name(name: str) -> str:
+    tag = _LOCAL[name] = name.rpartition("}")[2]
+    if len(_LOCAL) > 10_000:         # a hostile file with endless distinct tags: forget, do not grow
+        _LOCAL.clear()
+    return tag
+
+
 def _mb(n: float) -> float:
     return round(n / MB, 1)
 
@@ -370,6 +380,8 @@ class _Reader:
     def _workbook(self, book_part: str) -> list[SheetData]:
         lim = self.limits
         book = self._tree(book_part)
+        if book.tag != "workbook":               # a Word or PowerPoint file, say
+            self.refuse("not_xlsx", allowed=".xlsx")
         rels = {r.attr("Id"): r for r in self._rels(book_part)}
         epoch = CALENDAR_WINDOWS_1900
         for pr in book.find_all("workbookPr"):
@@ -494,7 +506,7 @@ class _SheetReader:
     # -- expat handlers ------------------------------------------------------------------------
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = name[name.rfind("}") + 1:]
+        tag = _LOCAL.get(name) or _local_name(name)
         if tag == "c":
             ref = attrs.get("r")
             if ref:
@@ -544,7 +556,7 @@ class _SheetReader:
             self.buf.append(data)
 
     def end(self, name: str) -> None:
-        tag = name[name.rfind("}") + 1:]
+        tag = _LOCAL.get(name) or _local_name(name)
         cell = self.cell
         if cell is None:
             if tag == "sheetData":
