@@ -62,12 +62,12 @@ def _attempt(make: Callable[[], bytes]) -> Result:
 
 
 @st.cache_data(show_spinner=False, max_entries=24, ttl=3600)
-def _filled(_store: Store, db: str, workspace_id: int, version: int, lang: str, sheets: tuple[str, ...],
+def _filled(_store: Store, db: str, workspace_id: int, version: int, lang: str, sheets: tuple[str, ...] | None,
             on: dt.date | None, today: dt.date) -> Result:
     # the file is part of the key (two databases can hold the same workspace id at the same version), and
     # so is the day: the title block carries the export date
-    from strategy_core.excel import export_workbook
-    return _attempt(lambda: export_workbook(_store, workspace_id, lang, on=on, sheets=sheets, today=today))
+    from strategy_core.excel import SHEETS, export_workbook
+    return _attempt(lambda: export_workbook(_store, workspace_id, lang, on=on, sheets=sheets or SHEETS, today=today))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -76,11 +76,12 @@ def _blank(sheet: str, lang: str, currency: str, today: dt.date) -> Result:
     return _attempt(lambda: blank_template(sheet, lang, currency))
 
 
-def filled_bytes(store: Store, workspace_id: int, lang: str, sheets: tuple[str, ...], on: dt.date | None = None
-                 ) -> Result:
-    """The workspace's sheets as an xlsx file, built once per workspace version (and day)."""
-    return _filled(store, str(store.path), workspace_id, store.version(workspace_id), lang, tuple(sheets), on,
-                   dt.date.today())
+def filled_bytes(store: Store, workspace_id: int, lang: str, sheets: tuple[str, ...] | None = None,
+                 on: dt.date | None = None) -> Result:
+    """The workspace's *sheets* (default: every sheet) as an xlsx file, built once per workspace version
+    and day. openpyxl is imported only here, on the first click, not while a page renders."""
+    return _filled(store, str(store.path), workspace_id, store.version(workspace_id), lang,
+                   tuple(sheets) if sheets else None, on, dt.date.today())
 
 
 def blank_bytes(sheet: str, lang: str, currency: str) -> Result:
@@ -147,7 +148,6 @@ def download_section(store: Store, workspace_id: int, sheet: str, lang: str, *, 
 
 def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
     """The Workspaces page's download of every template in one workbook, one button per language."""
-    from strategy_core.excel import SHEETS
     ws = store.get_workspace(workspace_id)
     version = store.version(workspace_id)
     today = dt.date.today().isoformat()
@@ -160,6 +160,6 @@ def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
             name = file_name(ws["name"], t("xlui.workbook_word", code), today)
             language = LANG_NAMES[code]
             _button(t("xlui.workbook", lang, language=language), key, version,
-                    lambda code=code: filled_bytes(store, workspace_id, code, tuple(SHEETS), on), name=name,
+                    lambda code=code: filled_bytes(store, workspace_id, code, None, on), name=name,
                     help=t("xlui.workbook_help", lang, language=language, file=escape_md(name)), primary=code == lang)
     _show_errors(keys, version, lang)
