@@ -28,6 +28,8 @@ PAGES = {
     "reviews": st.Page("pages/reviews.py", title=tr("nav.reviews"), icon="🔁", url_path="reviews"),
     "risks": st.Page("pages/risks.py", title=tr("nav.risks"), icon="🛡️", url_path="risks"),
     "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
+    "excel_import": st.Page("pages/excel_import.py", title=tr("nav.excel_import"), icon="📥",
+                            url_path="excel_import"),
 }
 nav = st.navigation({
     tr("nav.section.overview"): [PAGES["home"]],
@@ -36,7 +38,7 @@ nav = st.navigation({
     tr("nav.section.templates"): [PAGES["weekly"], PAGES["daily"], PAGES["reviews"]],
     tr("nav.section.risks"): [PAGES["risks"]],
     tr("nav.section.run"): [PAGES["board"], PAGES["checkins"]],
-    tr("nav.section.settings"): [PAGES["workspaces"]],
+    tr("nav.section.settings"): [PAGES["workspaces"], PAGES["excel_import"]],
 })
 frame.follow_target(PAGES)
 
