@@ -49,22 +49,30 @@ Decisions the SPEC leaves open (each is tested in tests/test_measure.py):
   (outdated indicators are not ranked); ties keep board order (KRs, then indicators, as given).
   Alerts: KRs whose latest value is past the alert value (outdated or not), red indicators.
 * Rows without a date or a value are skipped; dates may be dates, datetimes or ISO strings.
+
+Speed: `evaluate` also takes check-ins and readings column-wise (`Rows`, a pyarrow Table, as
+`monitor.snapshot` reads them) and then computes the same board with numpy — the same float
+operations in the same order, so every field is equal (tests/test_measure.py checks it on random
+workspaces). On 3,000 KRs with 150,000 check-ins that is the difference between ~0.3 s and ~0.05 s.
 """
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections import abc as _abc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
+
+import numpy as np
 
 __all__ = [
     "UP", "DOWN", "BAND", "TOLERANCE", "ASPIRATIONAL_FACTOR", "AT_RISK_FACTOR",
     "KRStatus", "IndicatorState", "ObjectiveRollup", "Board",
     "kr_progress", "score", "expected_pace", "expected_from_plan", "forecast", "kr_status",
     "compare", "achievement", "indicator_status", "indicator_state", "period_of",
-    "evaluate", "recovery_candidates",
+    "evaluate", "recovery_candidates", "Rows",
 ]
 
 UP, DOWN, BAND = "up", "down", "band"
@@ -210,7 +218,7 @@ def forecast(points: Sequence[tuple[dt.date, float]], deadline: dt.date | None, 
     ys = [float(p[1]) for p in recent]
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
+    sxx = sum((x - mx) * (x - mx) for x in xs)
     if sxx == 0:
         return None
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
@@ -561,18 +569,28 @@ def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins:
     to its deadline (else the objective's period_end). *plans* maps a KR id to the cumulative
     plan it follows (from the onion). A KR row may carry its own ``cadence_days``. Indicators
     retired on or before *on* are left out.
+
+    *check_ins* and *readings* are row dicts, or `Rows` / pyarrow Tables (as `Store.arrow` reads
+    them): then the same board is computed column-wise, which is much faster on large workspaces.
     """
     on = _d(on)
     objectives = list(objectives)
     key_results = list(key_results)
     obj_by_id = {o["id"]: o for o in objectives}
-    cis = _group(check_ins, "key_result_id")
     empty: tuple[list[dict], list[dt.date]] = ([], [])
     plans = plans or {}
 
     krs: dict[Any, KRStatus] = {}
     by_objective: dict[Any, list[KRStatus]] = defaultdict(list)
-    for kr in key_results:
+    ci_table = _table(check_ins)
+    columnar = ci_table is not None and not plans and type(window) is int
+    if columnar:  # the same numbers, computed column-wise (see the columnar path below)
+        for kr, st in zip(key_results, _evaluate_krs(key_results, obj_by_id, ci_table, on, cadence_days,
+                                                     grace_days, window)):
+            krs[kr["id"]] = st
+            by_objective[kr.get("objective_id")].append(st)
+    cis = {} if columnar else _group(_plain_rows(check_ins), "key_result_id")
+    for kr in ([] if columnar else key_results):
         obj = obj_by_id.get(kr.get("objective_id")) or {}
         deadline = _d(kr.get("deadline"))
         start = _d(obj.get("period_start"))
@@ -596,13 +614,17 @@ def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins:
         scores = [rollups[c].score for c in children.get(kid, ()) if rollups[c].score is not None]
         supported[kid] = sum(scores) / len(scores) if scores else None
 
-    rds = _group(readings, "indicator_id")
     states: dict[Any, IndicatorState] = {}
-    for ind in indicators:
-        if _retired(ind, on):
-            continue
-        rows, dates = rds.get(ind["id"], empty)
-        states[ind["id"]] = _indicator_state_sorted(ind, rows, dates, on)
+    rd_table = _table(readings)
+    watched = [ind for ind in indicators if not _retired(ind, on)]
+    if rd_table is not None:
+        for ind, st in zip(watched, _evaluate_indicators(watched, rd_table, on)):
+            states[ind["id"]] = st
+    else:
+        rds = _group(readings, "indicator_id")
+        for ind in watched:
+            rows, dates = rds.get(ind["id"], empty)
+            states[ind["id"]] = _indicator_state_sorted(ind, rows, dates, on)
 
     ranking: list[tuple[str, Any, float]] = [("key_result", k, s.behind) for k, s in krs.items()
                                              if s.behind is not None]
@@ -615,6 +637,366 @@ def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins:
     alerts = [("key_result", k) for k, s in krs.items() if s.alert]
     alerts += [("indicator", i) for i, s in states.items() if s.status == RED]
     return Board(on, krs, rollups, supported, states, ranking, alerts)
+
+
+
+# -- the columnar path: the same board from columns (numpy), for large workspaces ------------------------
+#
+# `evaluate` takes this path when check-ins and readings come as `Rows` (or pyarrow Tables), as
+# monitor.snapshot reads them. It computes exactly what the row-by-row code above computes — the same
+# float operations in the same order (tests/test_measure.py compares the two field by field) — but
+# groups, sorts and trims the rows with numpy, and evaluates every KR at once.
+
+class Rows(_abc.Sequence):
+    """The rows of one table held column-wise (a pyarrow.Table, as `Store.arrow` reads it).
+
+    `evaluate` reads the columns directly. Anything that iterates or indexes it gets the row dicts
+    (exactly what `Store.rows` returns), made on first use and kept."""
+
+    def __init__(self, table: Any):
+        self.table = table
+        self._rows: list[dict] | None = None
+
+    def _list(self) -> list[dict]:
+        if self._rows is None:
+            self._rows = self.table.to_pylist()
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, i):
+        return self._list()[i]
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, Rows):
+            other = other._list()
+        return isinstance(other, (list, tuple)) and self._list() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rows({self.table.num_rows} rows: {', '.join(self.table.column_names)})"
+
+
+def _table(x: Any) -> Any:
+    """The pyarrow.Table behind *x* (a Rows or a Table), or None for plain rows."""
+    if isinstance(x, Rows):
+        return x.table
+    if all(hasattr(x, a) for a in ("column_names", "num_rows", "to_pylist", "column")):
+        return x
+    return None
+
+
+def _plain_rows(x: Any) -> Iterable[dict]:
+    """Row dicts from rows, `Rows` or a pyarrow Table."""
+    if isinstance(x, Rows):
+        return x._list()
+    table = _table(x)
+    return table.to_pylist() if table is not None else x
+
+
+_NAT = np.iinfo(np.int64).min  # "no date" among day numbers
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _days(col: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers (days since 1970-01-01) of an Arrow date column, and where it is null."""
+    a = col.to_numpy()
+    valid = ~np.isnat(a) if a.dtype.kind == "M" else np.array([v is not None for v in a], dtype=bool)
+    if a.dtype.kind != "M":  # dates as Python objects (mixed nulls): go through _d
+        a = np.array([_d(v) if v is not None else None for v in a], dtype="datetime64[D]")
+    return a.astype("datetime64[D]").astype(np.int64), valid
+
+
+def _columns_sorted(table: Any, key: str, on: dt.date) -> dict[str, np.ndarray]:
+    """The rows with a date and a value on or before *on*, sorted by (key, date, id): their keys,
+    day numbers and positions in *table* ("key", "day", "pos"), and every row's value ("values",
+    in table order: take ``values[pos]`` of only the rows needed)."""
+    day, ok = _days(table.column("date"))
+    value_col = table.column("value")
+    values = value_col.to_numpy(zero_copy_only=False).astype(np.float64)
+    if value_col.null_count:
+        ok &= ~np.asarray(value_col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    keys = np.asarray(table.column(key).to_numpy(zero_copy_only=False))
+    ids_col = table.column("id") if "id" in table.column_names else None
+    if ids_col is None or str(ids_col.type) == "null":  # no ids: sorted as -1, like _sort_key does
+        ids = np.full(len(day), -1, dtype=np.int64)
+    else:
+        ids = np.asarray((ids_col.fill_null(-1) if ids_col.null_count else ids_col).to_numpy(zero_copy_only=False),
+                         dtype=np.int64)
+    on_day = on.toordinal() - _EPOCH
+    if bool(ok.all()) and (len(day) < 2 or bool(np.all((day[1:] > day[:-1])
+                                                        | ((day[1:] == day[:-1]) & (ids[1:] >= ids[:-1]))))):
+        # already by (date, id), as Store.arrow reads them: the rows up to *on* are a prefix,
+        # and a stable sort by key keeps (date, id) within each key
+        n = int(np.searchsorted(day, on_day, side="right"))
+        pos = np.argsort(keys[:n], kind="stable")
+    else:
+        pos = np.flatnonzero(ok & (day <= on_day))
+        pos = pos[np.lexsort((ids[pos], day[pos], keys[pos]))]
+    return {"key": keys[pos], "day": day[pos], "pos": pos, "values": values}
+
+
+
+def _starts(keys: np.ndarray) -> np.ndarray:
+    """Index of the first row of each run of equal keys (keys sorted), and len(keys) at the end."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(1, dtype=np.int64)
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    return np.concatenate(([0], change, [n])).astype(np.int64)
+
+
+def _evaluate_krs(key_results: list[dict], obj_by_id: dict, table: Any, on: dt.date, cadence_days: int,
+                  grace_days: int, window: int) -> list[KRStatus]:
+    """`_kr_status_sorted` for every KR at once, from the check-ins' columns (in KR order)."""
+    keep = max(2, window)
+    c = _columns_sorted(table, "key_result_id", on)
+    key, day = c["key"], c["day"]
+    # one point per day (the day's last check-in), and of those only the last *keep* of each KR:
+    # the latest value is the last of them, and the forecast uses no more
+    last_of_day = np.ones(len(key), dtype=bool)
+    if len(key) > 1:
+        last_of_day[:-1] = (key[1:] != key[:-1]) | (day[1:] != day[:-1])
+    sel = np.flatnonzero(last_of_day)
+    key, day, pos = key[sel], day[sel], c["pos"][sel]
+    starts = _starts(key)
+    group_len = np.diff(starts)
+    group_end = np.repeat(starts[1:], group_len)
+    tail = (group_end - np.arange(len(key))) <= keep
+    sel = np.flatnonzero(tail)
+    key, day, pos = key[sel], day[sel], pos[sel]
+    value = c["values"][pos]
+    starts = _starts(key)
+    gkeys = key[starts[:-1]] if len(key) else key
+    npts = np.diff(starts)
+    G = len(gkeys)
+
+    # -- per KR: the numbers of the KR row, the period and the pace (in KR order) --------------------
+    K = len(key_results)
+    ids = [k["id"] for k in key_results]
+    num = lambda name: np.array([k.get(name) for k in key_results], dtype=np.float64)  # None → nan
+    baseline, target, low, high, alert_value = (num("baseline"), num("target"), num("band_low"),
+                                                num("band_high"), num("alert_value"))
+    committed = [_committed(k.get("committed")) for k in key_results]
+    weights = [_weight(k.get("weight")) for k in key_results]
+    cadence = np.array([k.get("cadence_days") or cadence_days for k in key_results], dtype=np.int64) + grace_days
+    # the direction as _direction() tells it: given, else inferred from baseline → target, else a band.
+    # An unknown word is no direction (no alert), but progress then infers one, as kr_progress(None, …) does.
+    given = np.array([k.get("direction") for k in key_results], dtype=object)
+    g_up, g_down, g_band = given == UP, given == DOWN, given == BAND
+    unset = np.array([d is None for d in given.tolist()], dtype=bool)
+    unknown = ~unset & ~g_up & ~g_down & ~g_band
+    both = ~np.isnan(baseline) & ~np.isnan(target) & (baseline != target)
+    with np.errstate(invalid="ignore"):
+        i_up, i_down = both & (target > baseline), both & (target < baseline)
+    i_band = ~both & ~np.isnan(low) & ~np.isnan(high)
+    d_up, d_down, d_band = g_up | (unset & i_up), g_down | (unset & i_down), g_band | (unset & i_band)
+    p_up, p_down, p_band = d_up | (unknown & i_up), d_down | (unknown & i_down), d_band | (unknown & i_band)
+    on_day = on.toordinal() - _EPOCH
+    NONE = _NAT
+    memo: dict[Any, int] = {None: NONE}
+
+    def day_of(x: Any) -> int:
+        o = memo.get(x)
+        if o is None:
+            d = _d(x)
+            o = memo[x] = NONE if d is None else d.toordinal() - _EPOCH
+        return o
+
+    obj_days = {oid: (day_of(o.get("period_start")), day_of(o.get("period_end"))) for oid, o in obj_by_id.items()}
+    nothing = (NONE, NONE)
+    ps, pe = np.array([obj_days.get(k.get("objective_id"), nothing) for k in key_results],
+                      dtype=np.int64).reshape(K, 2).T
+    dl = np.array([day_of(k.get("deadline")) for k in key_results], dtype=np.int64)
+
+    def jan1(days: np.ndarray) -> np.ndarray:
+        return days.astype("datetime64[D]").astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+
+    # the same period as evaluate() and _kr_status_sorted() give the KR: from the objective's start
+    # (else 1 January of the deadline's year) to the deadline (else the objective's end)
+    has_dl = dl != NONE
+    st_ = np.where(ps != NONE, ps, np.where(has_dl, jan1(np.where(has_dl, dl, 0)), NONE))
+    en = np.where(has_dl & ((st_ == NONE) | (dl >= st_)), dl, pe)
+    en = np.where(en == NONE, dl, en)
+    has_end = en != NONE
+    st_ = np.where((st_ == NONE) & has_end, jan1(np.where(has_end, en, 0)), st_)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        share = (on_day - st_ + 1) / (en - st_ + 1)
+    expected = np.where(~has_end, 1.0, np.where(on_day < st_, 0.0, np.where(on_day >= en, 1.0, share)))
+    factor = np.where(np.array(committed, dtype=bool), 1.0, ASPIRATIONAL_FACTOR)
+    expectation = factor * expected
+
+    # -- each KR's check-in points (left-aligned, oldest first), looked up by KR id -------------------
+    if G:
+        try:
+            kid = np.asarray(ids)
+            g = np.searchsorted(gkeys, kid)
+            g = np.where(g < G, g, 0)
+            found = gkeys[g] == kid
+        except (TypeError, ValueError):  # ids of another kind than the check-ins' keys
+            index = {v: i for i, v in enumerate(gkeys.tolist())}
+            g = np.array([index.get(i, 0) for i in ids], dtype=np.int64)
+            found = np.array([i in index for i in ids], dtype=bool)
+    else:
+        g = np.zeros(K, dtype=np.int64)
+        found = np.zeros(K, dtype=bool)
+    n_k = np.where(found, npts[g] if G else 0, 0)
+    X = np.zeros((K, keep), dtype=np.int64)
+    Y = np.zeros((K, keep), dtype=np.float64)
+    M = np.zeros((K, keep), dtype=bool)
+    first = np.where(found, starts[g] if G else 0, 0)
+    for j in range(keep):
+        has = n_k > j
+        idx = np.where(has, first + j, 0)
+        if len(day):
+            X[:, j] = np.where(has, day[idx], 0)
+            Y[:, j] = np.where(has, value[idx], 0.0)
+        M[:, j] = has
+    with_data = n_k > 0
+    last_idx = np.where(with_data, first + n_k - 1, 0)
+    current = np.where(with_data, value[last_idx], np.nan) if len(value) else np.full(K, np.nan)
+    last_day = np.where(with_data, day[last_idx], 0) if len(day) else np.zeros(K, dtype=np.int64)
+
+    def progress_of(cur: np.ndarray) -> np.ndarray:
+        """kr_progress for every KR (nan = None)."""
+        width = high - low
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gap = np.where(cur < low, low - cur, cur - high)
+            band = np.where((low <= cur) & (cur <= high), 1.0, 1.0 - gap / width)
+            band = np.where(np.isnan(low) | np.isnan(high) | ~(high > low), np.nan, band)
+            up = (cur - baseline) / (target - baseline)
+            down = (baseline - cur) / (baseline - target)
+        plain = np.isnan(baseline) | np.isnan(target) | (baseline == target)
+        out = np.where(p_band, band, np.where(plain, np.nan, np.where(p_up, up, np.where(p_down, down, np.nan))))
+        return np.where(np.isnan(cur), np.nan, out)
+
+    progress = progress_of(current)
+
+    # -- forecast: least squares over the points, projected to the deadline (else the pace end) -------
+    fday = np.where(dl != NONE, dl, en)
+    has_f = fday != NONE
+    n_f = n_k.astype(np.float64)
+    xs = X - X[:, :1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = np.where(M, xs, 0).sum(axis=1) / n_f
+        sy = np.zeros(K)
+        for j in range(keep):  # summed one point after the other, as sum() does
+            sy = sy + np.where(M[:, j], Y[:, j], 0.0)
+        my = sy / n_f
+        sxx = np.zeros(K)
+        sxy = np.zeros(K)
+        for j in range(keep):
+            dx = xs[:, j] - mx
+            sxx = sxx + np.where(M[:, j], dx * dx, 0.0)
+            sxy = sxy + np.where(M[:, j], dx * (Y[:, j] - my), 0.0)
+        slope = sxy / sxx
+        trend = my + slope * ((fday - X[:, 0]).astype(np.float64) - mx)
+    trend = np.where((n_k >= 2) & (sxx != 0), trend, np.nan)
+    closed = with_data & has_f & (last_day >= fday)
+    fc = np.where(~has_f | ~with_data, np.nan, np.where(closed, current, trend))
+    fprog = progress_of(fc)
+    with np.errstate(invalid="ignore"):
+        misses = ~np.isnan(fprog) & (fprog < factor - TOLERANCE) & (~has_f | (on_day < fday))
+
+    # -- status and alert --------------------------------------------------------------------------
+    reference = np.where(has_end, np.minimum(on_day, en), on_day)
+    outdated = (reference - last_day) > cadence
+    no_progress = np.isnan(progress)
+    with np.errstate(invalid="ignore"):
+        status = np.select(
+            [~with_data, outdated, no_progress, progress >= expectation - TOLERANCE - _EPS,
+             progress >= AT_RISK_FACTOR * expectation - _EPS],
+            [NO_DATA, OUTDATED, NO_DATA, ON_TRACK, AT_RISK], OFF_TRACK).tolist()
+        alert = np.where(d_band, (current < low) | (current > high),
+                         np.where(d_up, current < alert_value, np.where(d_down, current > alert_value, False)))
+    alert &= with_data
+
+    confidence = [None] * K
+    rows_k = np.flatnonzero(with_data)
+    if len(rows_k):
+        conf = table.column("confidence").take(pos[last_idx[rows_k]]).to_pylist() \
+            if "confidence" in table.column_names else [None] * len(rows_k)
+        for n, v in zip(rows_k.tolist(), conf):
+            confidence[n] = v
+
+    def none(a: np.ndarray, m: np.ndarray) -> list:
+        """The values as Python objects, None where *m* is False."""
+        o = a.astype(object)
+        o[~m] = None
+        return o.tolist()
+
+    has_p = ~no_progress & with_data
+    columns = (none(current, with_data), none(last_day.astype("datetime64[D]"), with_data), none(progress, has_p),
+               expected.tolist(), none(np.clip(progress, 0.0, 1.0), has_p), status, none(fc, ~np.isnan(fc)),
+               none(fprog, ~np.isnan(fprog)), misses.tolist(), alert.tolist(), none(expectation - progress, has_p),
+               committed, ids, expectation.tolist(), confidence, weights)
+    return list(map(KRStatus, *columns))  # the fields in their order
+
+
+def _periods(days: np.ndarray, frequency: str | None) -> np.ndarray:
+    """`period_of` for an array of day numbers: the day number of each one's period start."""
+    f = frequency if frequency in PERIOD_DAYS else "monthly"
+    if f == "daily":
+        return days
+    if f == "weekly":
+        return days - (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    if f == "quarterly":
+        months = months - months % 3
+    return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def _evaluate_indicators(indicators: list[dict], table: Any, on: dt.date) -> list[IndicatorState]:
+    """`_indicator_state_sorted` for each indicator, from the readings' columns."""
+    c = _columns_sorted(table, "indicator_id", on)
+    starts = _starts(c["key"])
+    gkeys = c["key"][starts[:-1]].tolist() if len(c["key"]) else []
+    index = {k: n for n, k in enumerate(gkeys)}
+    out = []
+    for ind in indicators:
+        iid = ind.get("id")
+        gi = index.get(iid)
+        if gi is None:
+            out.append(IndicatorState(None, None, NO_DATA, None, 0, [], id=iid))
+            continue
+        s, e = starts[gi], starts[gi + 1]
+        days, values = c["day"][s:e], c["values"][c["pos"][s:e]]
+        comparator, target, band = ind["comparator"], ind["target"], ind.get("band")
+        freq = ind.get("frequency")
+        cmp_ = _cmp(comparator)
+        t = float(target)
+        passes = (values >= t if cmp_ == ">=" else values > t if cmp_ == ">" else
+                  values <= t if cmp_ == "<=" else values < t)
+        if band is not None and band > 0:
+            yellow = np.abs(values - t) <= band * (1 + _EPS) + _EPS
+            status = np.where(passes, GREEN, np.where(yellow, YELLOW, RED))
+        else:
+            status = np.where(passes, GREEN, RED)
+        periods = _periods(days, freq)
+        last = np.ones(len(periods), dtype=bool)  # the last reading of each period counts
+        last[:-1] = periods[1:] != periods[:-1]
+        history = list(zip(periods[last].astype("datetime64[D]").tolist(), values[last].tolist(),
+                           status[last].tolist()))
+        streak = 0
+        expect = history[-1][0]
+        for p, _v, st in reversed(history):
+            if p != expect or st != RED:
+                break
+            streak += 1
+            expect = _previous_period(p, freq)
+        latest = history[-1][1]
+        last_date = days[-1:].astype("datetime64[D]").tolist()[0]
+        last_status = history[-1][2]
+        limit = 2 * PERIOD_DAYS.get(freq, PERIOD_DAYS["monthly"])
+        status_now = OUTDATED if (on - last_date).days > limit else last_status
+        out.append(IndicatorState(latest, last_date, status_now, achievement(comparator, target, latest), streak,
+                                  history, id=iid, last_status=last_status))
+    return out
 
 
 def recovery_candidates(board: Board) -> list[Any]:

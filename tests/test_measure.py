@@ -563,3 +563,114 @@ def test_a_kr_checked_in_at_its_deadline_is_closed_not_outdated():
     assert s.status == "on_track" and s.score == 1.0
     cis = [{"id": 1, "key_result_id": 1, "date": dt.date(2026, 2, 1), "value": 4}]
     assert kr_status(kr, cis, dt.date(2026, 11, 1), period_start=dt.date(2026, 1, 1)).status == "outdated"
+
+
+# -- the columnar path: the same board from columns ---------------------------------------------
+
+def _columns(rows):
+    import pyarrow as pa
+    return M.Rows(pa.Table.from_pylist(rows))
+
+
+def _same_board(a, b):
+    assert list(a.krs) == list(b.krs) and a.krs == b.krs
+    assert a.objectives == b.objectives and a.supported == b.supported
+    assert list(a.indicators) == list(b.indicators) and a.indicators == b.indicators
+    assert a.ranking == b.ranking and a.alerts == b.alerts
+
+
+@pytest.mark.parametrize("on", [D(2025, 12, 1), D(2026, 1, 15), MID_Q1, D(2026, 3, 31), D(2026, 7, 1)])
+def test_columnar_evaluate_gives_the_same_board(on):
+    objectives, key_results, check_ins, indicators, readings = workspace()
+    rows = M.evaluate(objectives, key_results, check_ins, indicators, readings, on)
+    cols = M.evaluate(objectives, key_results, _columns(check_ins), indicators, _columns(readings), on)
+    _same_board(cols, rows)
+
+
+def test_columnar_evaluate_matches_on_random_workspaces():
+    """Every branch the row-by-row code has — directions given, inferred or unknown; bands with no
+    width; committed None; weights; KRs without deadline or objective period; several check-ins a day;
+    a KR's own cadence; unsorted rows; rows without an id; every frequency — field by field."""
+    rnd = random.Random(11)
+    for trial in range(12):
+        objectives = [{"id": o, "level": "company", "aligns_to": rnd.choice([None, 100 + o]),
+                       "period_start": rnd.choice([None, D(2026, 1, 1), D(2026, 4, 1)]),
+                       "period_end": rnd.choice([None, D(2026, 6, 30), D(2026, 12, 31)])} for o in range(8)]
+        krs, cis = [], []
+        for n in range(100, 160):
+            krs.append(kr(id=n, objective_id=rnd.randrange(0, 9), direction=rnd.choice(["up", "down", "band", None, "x"]),
+                          baseline=rnd.choice([None, 0.0, 50.0, 10.0]), target=rnd.choice([None, 100.0, 10.0, 50.0]),
+                          band_low=rnd.choice([None, 40.0, 60.0]), band_high=rnd.choice([None, 60.0, 40.0]),
+                          deadline=rnd.choice([None, D(2026, 3, 31), D(2026, 6, 30), D(2026, 12, 31)]),
+                          alert_value=rnd.choice([None, 30.0]), committed=rnd.choice([True, False, None]),
+                          weight=rnd.choice([None, 2.0, 0.0, -1.0]), cadence_days=rnd.choice([None, 3, 30])))
+            for _ in range(rnd.randrange(0, 15)):
+                day = D(2026, 1, 1) + dt.timedelta(days=rnd.randrange(0, 240))
+                for _ in range(rnd.choice([1, 1, 1, 2])):  # sometimes several on one day
+                    cis.append(ci(round(rnd.uniform(-20, 130), 2), day, n, id=rnd.choice([len(cis) + 1, None]),
+                                  confidence=rnd.choice([None, 5, 9])))
+        inds, rds = [], []
+        for i in range(8):
+            inds.append({"id": 500 + i, "comparator": rnd.choice([">=", ">", "<=", "<", "≥"]),
+                         "target": rnd.choice([0.0, 7.0, 200.0]), "band": rnd.choice([None, 0.0, 0.5, 20.0]),
+                         "frequency": rnd.choice(["daily", "weekly", "monthly", "quarterly", "yearly", None]),
+                         "retired_at": rnd.choice([None, None, D(2026, 5, 1)])})
+            for _ in range(rnd.randrange(0, 40)):
+                rds.append(rd(round(rnd.uniform(-1, 250), 1), D(2025, 10, 1) + dt.timedelta(days=rnd.randrange(0, 330)),
+                              500 + i, id=len(rds) + 1))
+        rnd.shuffle(cis)
+        if trial % 2:
+            cis.sort(key=lambda r: (r["date"], r["id"] or 0))  # the order Store.arrow reads them in
+        for on in (D(2026, 2, 10), D(2026, 6, 30), D(2026, 12, 31)):
+            rows = M.evaluate(objectives, krs, cis, inds, rds, on)
+            cols = M.evaluate(objectives, krs, _columns(cis), inds, _columns(rds), on)
+            _same_board(cols, rows)
+
+
+def test_columnar_evaluate_with_no_rows_and_plans():
+    objectives, key_results, check_ins, indicators, readings = workspace()
+    import pyarrow as pa
+    empty_ci = pa.table({"id": pa.array([], pa.int64()), "key_result_id": pa.array([], pa.int64()),
+                         "date": pa.array([], pa.date32()), "value": pa.array([], pa.float64()),
+                         "confidence": pa.array([], pa.int32())})
+    empty_rd = empty_ci.drop_columns(["key_result_id", "confidence"]).append_column(
+        "indicator_id", pa.array([], pa.int64()))
+    _same_board(M.evaluate(objectives, key_results, empty_ci, indicators, empty_rd, MID_Q1),
+                M.evaluate(objectives, key_results, [], indicators, [], MID_Q1))
+    # a plan is followed by the row-by-row code, whatever form the check-ins come in
+    plans = {11: [(D(2026, 1, 31), 0.1), (D(2026, 3, 31), 1.0)]}
+    _same_board(M.evaluate(objectives, key_results, _columns(check_ins), indicators, readings, MID_Q1, plans=plans),
+                M.evaluate(objectives, key_results, check_ins, indicators, readings, MID_Q1, plans=plans))
+
+
+def test_rows_reads_like_the_list_of_its_rows():
+    rows = [ci(1.5, D(2026, 1, 2), 7, id=1, confidence=None), ci(2.0, D(2026, 1, 3), 7, id=2, confidence=6)]
+    r = _columns(rows)
+    assert len(r) == 2 and r == rows and list(r) == rows and r[1] == rows[1] and r[-1]["confidence"] == 6
+    assert [x["value"] for x in r] == [1.5, 2.0] and r != rows[:1]
+
+
+def test_the_demo_board_from_the_snapshot_columns_is_the_row_by_row_board(store, demo_ws):
+    from strategy_core import monitor, tracking
+    snap = monitor.snapshot(store, demo_ws)
+    assert isinstance(snap.check_ins, M.Rows) and isinstance(snap.readings, M.Rows)
+    assert snap.check_ins == tracking.list_check_ins(store, demo_ws)
+    assert list(snap.readings) == tracking.list_readings(store, demo_ws)
+    for on in (D(2026, 1, 1), D(2026, 3, 31), D(2026, 6, 30), D(2026, 12, 31)):
+        _same_board(monitor.board(snap, on),
+                    M.evaluate(snap.objectives, snap.key_results, tracking.list_check_ins(store, demo_ws),
+                               snap.indicators, tracking.list_readings(store, demo_ws), on))
+
+
+def test_chart_points_from_the_columns_are_the_points_from_the_rows(store, demo_ws):
+    from strategy_core import monitor, tracking
+    snap = monitor.snapshot(store, demo_ws)
+    rows = monitor.Snapshot(snap.workspace, snap.objectives, snap.key_results, snap.indicators,
+                            tracking.list_check_ins(store, demo_ws), [], {})
+    ids = [k["id"] for k in snap.key_results]
+    for on in (D(2026, 1, 1), D(2026, 6, 30), D(2026, 12, 31)):
+        for wanted in (ids, ids[:2], []):
+            got = monitor.points(snap, wanted, on)
+            assert got == monitor.points(rows, wanted, on)
+            assert all(d <= on for pts in got.values() for d, _ in pts)
+    assert sum(len(p) for p in monitor.points(snap, ids, D(2026, 12, 31)).values()) == len(snap.check_ins)

@@ -200,3 +200,22 @@ def test_concurrent_update_of_one_row_is_reported_not_lost(store, ws):
     assert result["first"] == "committed"
     assert result["second"] == "store.error.conflict"
     assert store.row("objective", oid)["title"] == "first"
+
+
+def test_arrow_reads_the_same_rows_as_rows_column_wise(store, demo_ws):
+    from strategy_core import tracking
+    for table in ("check_in", "reading", "key_result", "objective"):
+        t = store.arrow(table, demo_ws)
+        assert t.num_rows > 0 and t.to_pylist() == store.rows(table, demo_ws)
+    t = store.arrow("check_in", demo_ws, ["key_result_id", "date", "value"])
+    assert t.column_names == ["key_result_id", "date", "value"]
+    assert t.to_pylist() == [{k: r[k] for k in t.column_names} for r in store.rows("check_in", demo_ws)]
+    # the trash is read the same way
+    first = tracking.list_check_ins(store, demo_ws)[0]
+    with store.transaction(demo_ws, "check_in.delete") as tx:
+        tx.trash("check_in", [first["id"]], tx.txn)
+    assert [r["id"] for r in store.arrow("check_in", demo_ws, deleted=True).to_pylist()] == [first["id"]]
+    assert first["id"] not in store.arrow("check_in", demo_ws)["id"].to_pylist()
+    assert store.arrow("check_in", demo_ws + 999_999).num_rows == 0
+    with pytest.raises(AssertionError):
+        store.arrow("check_in", demo_ws, ["nope"])
