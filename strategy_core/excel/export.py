@@ -48,6 +48,7 @@ CELL_MAX = 32_767            # characters an xlsx cell holds; more is refused, n
 HEADER_ROW = 4               # rows 1–3: the title block
 TEMPLATE_ROWS = 500          # rows below the data that keep the drop-downs and status colours
 WIDTH_MIN, WIDTH_MAX, WIDTH_LONG = 8, 60, 48
+ROW_LINE = 15                # points per line of wrapped text
 PAGE_WIDTH = 200             # column-width units printed on one landscape A4 page (about 70 % scale)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -559,6 +560,7 @@ class _Writer:
         self.widths = [_width_of(t(c.label, lang)) + 2 for c in self.cols]
         self.headers = [t(c.label, lang) for c in self.cols]
         self.row = HEADER_ROW
+        self.wrapped: list[tuple[int, int, str]] = []   # (row, column index, text) of wrapped cells
         ws = self.ws
         for r, (text, font) in enumerate(zip(title_lines, (_TITLE_FONT, _SUB_FONT, _SUB_FONT)), start=1):
             if text:
@@ -611,6 +613,8 @@ class _Writer:
                 shown = _shown(value, fmt) if kind != "id" else str(value)
                 if kind == "id":
                     cell.font = _ID_FONT
+            if wrap and isinstance(cell.value, str):
+                self.wrapped.append((r, j - 1, cell.value))
             cell.alignment = Alignment(wrap_text=wrap, vertical="top",
                                        indent=min(int(data.get("_indent", 0)) * 2, 15) if col.key == "name" else 0)
             w = min(_width_of(shown) + 2 + (2 * int(data.get("_indent", 0)) if col.key == "name" else 0), WIDTH_MAX)
@@ -623,6 +627,16 @@ class _Writer:
         span_end = self.row + TEMPLATE_ROWS
         for j, w in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = max(WIDTH_MIN, min(w, WIDTH_MAX))
+        # rows as tall as their wrapped text: not every program sizes them on opening (LibreOffice
+        # printed long adjustments over the next row)
+        lines: dict[int, int] = {}
+        for r, j, text in self.wrapped:
+            width = max(WIDTH_MIN, min(self.widths[j], WIDTH_MAX)) - 1
+            n = sum(max(1, math.ceil(_width_of(part) / width)) for part in text.split("\n"))
+            lines[r] = max(lines.get(r, 1), n)
+        for r, n in lines.items():
+            if n > 1:
+                ws.row_dimensions[r].height = min(ROW_LINE * n + 3, 409)
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
         ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
         for j, col in enumerate(self.cols, start=1):
