@@ -271,3 +271,36 @@ def test_a_workbook_with_no_template_sheet_is_named(store, ws):
     plan = _plan(store, ws, _save(wb))
     assert not plan.ok
     assert "Budget" in plan.lines("en")[0]
+
+
+def test_a_workbook_saved_again_by_libreoffice_imports_back_unchanged(store, demo_ws, tmp_path):
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (Debian package libreoffice-calc-nogui) is installed by .ci/run"
+    src = tmp_path / "book.xlsx"
+    src.write_bytes(export_workbook(store, demo_ws, "zh", on=ON))
+    out = tmp_path / "lo"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "xlsx", "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180)
+    converted = (out / "book.xlsx").read_bytes()
+    assert converted != src.read_bytes()
+    plan = _plan(store, demo_ws, converted)
+    assert plan.errors == [] and plan.changes == [], plan.lines("zh")[:5]
+    assert set(plan.sheets) == set(IMPORTABLE)
+
+
+@pytest.mark.parametrize("make", [
+    lambda good: b"level,title\ncompany,Grow\n",                 # a CSV renamed .xlsx
+    lambda good: good[: len(good) // 2],                         # truncated on the way
+    lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),  # an old .xls
+], ids=["csv", "truncated", "xls"])
+def test_a_broken_file_is_refused_with_one_message_and_nothing_changes(store, demo_ws, make):
+    from strategy_core.errors import WorkbenchError
+    good = export_workbook(store, demo_ws, "en", on=ON)
+    before = _content(store, demo_ws)
+    version = store.version(demo_ws)
+    with pytest.raises(WorkbenchError) as e:
+        _plan(store, demo_ws, make(good))
+    assert e.value.text("en") and e.value.text("zh")
+    assert _content(store, demo_ws) == before and store.version(demo_ws) == version
