@@ -55,6 +55,7 @@ from strategy_core.errors import WorkbenchError
 MB = 1024 * 1024
 CHUNK = 64 * 1024                 # bytes inflated (and fed to the parser) at a time
 RATIO_FLOOR = 1 * MB              # a member smaller than this is never refused for its ratio
+TREE_MAX = 16 * MB                # a part read whole into memory (rels, content types, workbook, styles)
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -147,8 +148,8 @@ def _number(text: str) -> int | float:
 class _Part:
     """A zip member inflated in chunks, each counted against the limits and the clock."""
 
-    def __init__(self, reader: "_Reader", info: zipfile.ZipInfo):
-        self.reader, self.info = reader, info
+    def __init__(self, reader: "_Reader", info: zipfile.ZipInfo, cap: int | None = None):
+        self.reader, self.info, self.cap = reader, info, cap
         self.out = 0
 
     def chunks(self):
@@ -165,11 +166,14 @@ class _Part:
                     r.used += len(chunk)
                     if r.used > r.limits.max_unzipped:
                         r.refuse("bomb", part=info.filename, size_mb=_mb(r.used), limit_mb=_mb(r.limits.max_unzipped))
+                    if self.cap is not None and self.out > self.cap:
+                        r.refuse("bomb", part=info.filename, size_mb=_mb(self.out), limit_mb=_mb(self.cap))
                     if self.out > limit_part:
                         r.refuse("ratio", part=info.filename, ratio=round(self.out / max(info.compress_size, 1)),
                                  limit=r.limits.max_ratio)
                     yield chunk
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError) as e:
+            # ValueError: a local header whose name is not the UTF-8 it claims, and the like
             r.refuse("truncated", part=info.filename, detail=str(e)[:200])
         except RuntimeError as e:              # a zip-level password, or a zip that cannot be read
             if "encrypted" in str(e).lower() or "password" in str(e).lower():
@@ -326,16 +330,18 @@ class _Reader:
     def _bytes(self, part: str) -> bytes:
         return _Part(self, self._info(part)).read()
 
-    def _parse(self, part: str, xml: _Xml) -> None:
+    def _parse(self, part: str, xml: _Xml, cap: int | None = None) -> None:
         p = xml.p
         try:
-            for chunk in _Part(self, self._info(part)).chunks():
+            for chunk in _Part(self, self._info(part), cap).chunks():
                 p.Parse(chunk, False)
             p.Parse(b"", True)
         except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
             self.refuse("xml_unsafe", part=part)
         except expat.ExpatError as e:
             self.refuse("broken", part=part, line=e.lineno)
+        except (LookupError, ValueError):        # e.g. an XML declaration naming an unknown encoding
+            self.refuse("broken", part=part, line=None)
 
     def _tree(self, part: str) -> _Tree:
         """A small part as a tree (only after its inflated size is within the budget)."""
@@ -353,7 +359,7 @@ class _Reader:
         def text(data):
             stack[-1].text += data
 
-        self._parse(part, _Xml(start, end, text))
+        self._parse(part, _Xml(start, end, text), TREE_MAX)
         if not root.children:
             self.refuse("broken", part=part, line=None)
         return root.children[0]
