@@ -15,13 +15,26 @@ Commands
               (``--workspace ID``) or every live one (``--format text|json``)
   export      one workspace as an Excel workbook, one sheet per template (``--workspace ID
               --format xlsx --out FILE [--as-of YYYY-MM-DD]``; in --lang when given, else in the
-              workspace's language); see strategy_core/excel/
+              workspace's language); see strategy_core/excel/ — or, with ``--format json``, every
+              live row of the workspace as one stable JSON document (strategy_core/portable.py,
+              README "JSON format")
+  import      ``--file plan.json [--dry-run] [--name NEW_NAME]``: a JSON export becomes a NEW
+              workspace (ids remapped, one transaction, undoable); ``--file book.xlsx --workspace ID
+              [--dry-run]``: an exported workbook edited by people goes back into that workspace,
+              after a preview (strategy_core/excel/importer.py). The kind of file is told by its
+              content, not its name. ``--dry-run`` prints what would change and changes nothing
+  backup      ``--out DIR``: a consistent copy of the database file (CHECKPOINT, then copy) named
+              by date and time, never over another file
+  restore     ``--from BACKUP [--yes]``: put a backup in place of the database, after checking it;
+              the current file is kept beside it as a safety copy; refused while another program
+              has the database open
 
 Global options (before or after the command): ``--db PATH`` (default: $WORKBENCH_DB,
 else data/workbench.duckdb) and ``--lang zh|en`` (default: from $LANG, else zh).
 
 Exit codes: 0 done (``check``: no errors; ``status``: always, alerts or not); 1 ``check``
-found at least one fail; 2 usage or file problem — a bad option or date, a database file
+found at least one fail, or ``import`` refused the file (every problem is listed: for JSON the
+table, the index of the row and the field — ``tables.key_result[3].objective_id``); 2 usage or file problem — a bad option or date, a database file
 that is locked by another process, foreign, corrupt or missing, an unknown workspace id.
 Problems are plain words on stderr, never a traceback.
 
@@ -94,14 +107,14 @@ from typing import Any, Callable, Sequence, TextIO
 import duckdb
 
 from strategy_core import demo, monitor, okr, onion, quality, tracking, workspace
-from strategy_core.errors import ValidationError, WorkbenchError
+from strategy_core.errors import StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.findings import FAIL, WARN, Finding, problems
 from strategy_core.i18n import LANGS, lang_from_locale, t
 from strategy_core.numbers import format_money, format_number
 from strategy_core.store.store import Store, default_db_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("init", "demo", "workspaces", "check", "status", "export")
+COMMANDS = ("init", "demo", "workspaces", "check", "status", "export", "import", "backup", "restore")
 FORMATS = ("text", "json")
 PROG = "python -m strategy_core"
 
@@ -228,6 +241,16 @@ def build_parser(lang: str = "zh") -> _Parser:
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
     from strategy_core.excel import cli as excel_cli  # the export command lives with the Excel code
     excel_cli.add_arguments(command("export"), lang)
+    g = command("import", epilog=t("cli.epilog.import", lang))
+    g.add_argument("--file", metavar="FILE", required=True, help=t("cli.help.import_file", lang))
+    g.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run", lang))
+    g.add_argument("--name", metavar="NEW_NAME", help=t("cli.help.import_name", lang))
+    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.import_workspace", lang))
+    g = command("backup")
+    g.add_argument("--out", metavar="DIR", required=True, help=t("cli.help.backup_out", lang))
+    g = command("restore")
+    g.add_argument("--from", dest="source", metavar="BACKUP", required=True, help=t("cli.help.restore_from", lang))
+    g.add_argument("--yes", action="store_true", help=t("cli.help.yes", lang))
     assert tuple(sub.choices) == COMMANDS
     return parser
 
@@ -577,9 +600,136 @@ def _print_status(report: list[dict[str, Any]], lang: str, out: TextIO) -> None:
         out.write(t("cli.status.alerts", lang, count=w["alerts"]) + "\n")
 
 
+# -- backup, restore, import ------------------------------------------------------------------
+
+class Refused(Exception):
+    """An import that was refused: a headline and one line per problem (exit code 1)."""
+
+    def __init__(self, head: str, lines: Sequence[str] = ()):
+        self.head, self.lines = head, list(lines)
+        super().__init__(head)
+
+
+def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    from strategy_core import portable
+    if not db.exists():
+        raise CliError("cli.error.no_db", path=str(db))
+    dest, version = portable.backup(db, Path(args.out).expanduser())
+    out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
+                size=dest.stat().st_size) + "\n")
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; without one (a script, a pipe) the answer is no."""
+    if not (sys.stdin and sys.stdin.isatty()):
+        return False
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes", "是", "是的")
+
+
+def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    from strategy_core import portable
+    source = Path(args.source).expanduser()
+    if not source.is_file():
+        raise WorkbenchError("portable.error.no_backup", path=str(source))
+    if db.exists() and not args.yes:
+        if not (sys.stdin and sys.stdin.isatty()):
+            raise WorkbenchError("portable.error.needs_yes", path=str(db))
+        if not _confirm(t("portable.restore.confirm", lang, path=str(db), source=str(source))):
+            out.write(t("portable.restore.cancelled", lang) + "\n")
+            return EXIT_USAGE
+    done = portable.restore(db, source)
+    out.write(t("portable.restore.done", lang, path=str(done.path), source=str(done.source),
+                version=done.version) + "\n")
+    if done.safety is not None:
+        out.write(t("portable.restore.safety", lang, safety=str(done.safety)) + "\n")
+    if done.migrated_backup is not None:
+        out.write(t("portable.restore.migrated", lang, version=done.version, backup=str(done.migrated_backup)) + "\n")
+    return EXIT_OK
+
+
+def _read_import_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise CliError("cli.error.io", path=str(path), detail=e.strerror or str(e)) from None
+
+
+def cmd_import(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise Refused(t("portable.error.not_file", lang, path=str(path)))
+    data = _read_import_file(path)
+    if data[:2] == b"PK":  # a zip: an xlsx workbook (whatever its name says)
+        return _import_xlsx(args, db, lang, out, path, data)
+    from strategy_core import portable
+    if args.workspace is not None:
+        raise CliError("portable.error.workspace_for_xlsx")
+    try:
+        plan = portable.plan_json(data, args.name)
+    except portable.FileRefused as e:
+        raise Refused(e.text(lang), e.lines(lang)) from None
+    ws, counts = plan.workspace, plan.counts()
+    out.write(t("portable.import.header", lang, file=str(path), name=ws["name"], year=ws["year"],
+                currency=ws["currency"], language=ws["language"]) + "\n")
+    for table, n in counts.items():
+        out.write(t("portable.import.count", lang, table=t(f"entity.{table}", lang), count=n) + "\n")
+    rows = sum(counts.values())
+    if args.dry_run:  # the database is not even opened
+        out.write(t("portable.import.dry_run", lang, rows=rows) + "\n")
+        return EXIT_OK
+    store = _open(db, must_exist=False)
+    try:
+        wid = portable.apply_json(store, plan, actor="cli")
+    finally:
+        store.close()
+    out.write(t("portable.import.done", lang, id=wid, name=ws["name"], rows=rows) + "\n")
+    return EXIT_OK
+
+
+def _import_xlsx(args: argparse.Namespace, db: Path, lang: str, out: TextIO, path: Path, data: bytes) -> int:
+    if args.workspace is None:
+        raise CliError("portable.error.xlsx_needs_workspace")
+    if args.name is not None:
+        raise CliError("portable.error.name_for_json")
+    store = _open(db, must_exist=True)
+    try:
+        wid = chosen_workspaces(store, args.workspace)[0]["id"]
+        from strategy_core.excel import importer  # written beside the exporter; only needed here
+        try:
+            plan = importer.plan_import(store, wid, data, path.name)
+        except StoreOpenError:
+            raise
+        except WorkbenchError as e:
+            raise Refused(e.text(lang)) from None
+        if plan.errors:
+            raise Refused(t("portable.error.refused", lang, count=len(plan.errors)),
+                          [e.text(lang) for e in plan.errors])
+        for line in plan.lines(lang):  # every add, change (old → new) and removal; or "nothing to do"
+            out.write(line + "\n")
+        if not getattr(plan, "changes", True):
+            return EXIT_OK
+        if args.dry_run:
+            out.write(t("portable.import.xlsx_dry_run", lang) + "\n")
+            return EXIT_OK
+        try:
+            n = importer.apply_import(store, wid, plan, actor="cli")
+        except StoreOpenError:
+            raise
+        except WorkbenchError as e:
+            raise Refused(e.text(lang), e.texts(lang) if isinstance(e, ValidationError) else ()) from None
+    finally:
+        store.close()
+    out.write(t("portable.import.xlsx_done", lang, id=wid, count=n) + "\n")
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str, TextIO], int]] = {
     "init": cmd_init, "demo": cmd_demo, "workspaces": cmd_workspaces, "check": cmd_check, "status": cmd_status,
-    "export": lambda *a: __import__("strategy_core.excel.cli", fromlist=["cmd_export"]).cmd_export(*a)}
+    "export": lambda *a: __import__("strategy_core.excel.cli", fromlist=["cmd_export"]).cmd_export(*a),
+    "import": cmd_import, "backup": cmd_backup, "restore": cmd_restore}
 
 
 # -- entry ----------------------------------------------------------------------------
@@ -603,6 +753,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     db = Path(getattr(args, "db", None) or default_db_path()).expanduser()
     try:
         return HANDLERS[args.command](args, db, lang, out)
+    except Refused as e:
+        _say(err, lang, e.head)
+        for line in e.lines:
+            err.write(f"  {line}\n")
+        return EXIT_FINDINGS
     except ValidationError as e:
         _say(err, lang, " ".join([e.text(lang), *e.texts(lang)]))
     except (CliError, WorkbenchError) as e:

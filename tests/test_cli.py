@@ -411,3 +411,79 @@ def test_jsonable_makes_anything_serialisable():
                          "t": (1, 2.5), "dec": decimal.Decimal("1.5"), 3: {"x"}})
     assert json.loads(json.dumps(data, allow_nan=False)) == {
         "d": "2026-03-01", "nan": None, "inf": None, "t": [1, 2.5], "dec": 1.5, "3": ["x"]}
+
+
+# -- export --format json, import, backup/restore (the last two: tests/test_backup.py) --------------
+
+def test_export_json_then_import_gives_the_same_document(demo_db, tmp_path):
+    from tests.test_portable import _canonical
+    db, wid = demo_db
+    first = tmp_path / "plan.json"
+    p = run("export", "--db", db, "--workspace", wid, "--format", "json", "--out", first, "--lang", "en")
+    assert p.returncode == 0, p.stderr
+    assert str(first) in p.stdout and "16 tables" in p.stdout
+    before = run("workspaces", "--db", db, "--format", "json").stdout
+    dry = run("import", "--db", db, "--file", first, "--dry-run", "--lang", "en")
+    assert dry.returncode == 0, dry.stderr
+    assert "  check-in: 185" in dry.stdout and "Nothing was changed" in dry.stdout
+    assert run("workspaces", "--db", db, "--format", "json").stdout == before
+    p = run("import", "--db", db, "--file", first, "--name", "From git", "--lang", "en")
+    assert p.returncode == 0, p.stderr
+    new = int(re.search(r"workspace (\d+)", p.stdout).group(1))
+    second = tmp_path / "again.json"
+    assert run("export", "--db", db, "--workspace", new, "--format", "JSON", "--out", second).returncode == 0
+    a, b = json.loads(first.read_text("utf-8")), json.loads(second.read_text("utf-8"))
+    assert b["workspace"]["name"] == "From git"
+    for d in (a, b):
+        d["workspace"]["name"] = None
+    assert _canonical(a) == _canonical(b)
+    assert a["tables"]["check_in"][0]["id"] != b["tables"]["check_in"][0]["id"]
+
+
+def test_import_refuses_a_broken_file_with_exit_1_and_changes_nothing(demo_db, tmp_path):
+    db, wid = demo_db
+    plan = tmp_path / "plan.json"
+    assert run("export", "--db", db, "--workspace", wid, "--format", "json", "--out", plan).returncode == 0
+    doc = json.loads(plan.read_text("utf-8"))
+    doc["tables"]["key_result"][2]["objective_id"] = 123456789
+    doc["tables"]["check_in"][7]["date"] = "7 March"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    before = run("workspaces", "--db", db, "--format", "json").stdout
+    for extra in ((), ("--dry-run",)):
+        p = run("import", "--db", db, "--file", broken, "--lang", "en", *extra)
+        assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr
+        assert "Nothing was changed" in p.stderr
+        assert "tables.key_result[2].objective_id: refers to objective 123456789, which is not in the file." in p.stderr
+        assert "tables.check_in[7].date: expected a date YYYY-MM-DD, got “7 March”." in p.stderr
+    assert run("workspaces", "--db", db, "--format", "json").stdout == before
+    (tmp_path / "not.json").write_text("{ nope", encoding="utf-8")
+    p = run("import", "--db", db, "--file", tmp_path / "not.json", "--lang", "zh")
+    assert p.returncode == 1 and "JSON" in p.stderr and "第 1 行" in p.stderr
+    p = run("import", "--db", db, "--file", tmp_path / "missing.json", "--lang", "en")
+    assert p.returncode == 1 and str(tmp_path / "missing.json") in p.stderr
+    p = run("import", "--db", db, "--file", plan, "--workspace", wid, "--lang", "en")
+    plain_error(p)
+    assert "new workspace" in p.stderr
+    assert run("workspaces", "--db", db, "--format", "json").stdout == before
+
+
+def test_import_dry_run_does_not_create_the_database(demo_db, tmp_path):
+    db, wid = demo_db
+    plan = tmp_path / "plan.json"
+    assert run("export", "--db", db, "--workspace", wid, "--format", "json", "--out", plan).returncode == 0
+    fresh = tmp_path / "fresh.duckdb"
+    assert run("import", "--db", fresh, "--file", plan, "--dry-run").returncode == 0
+    assert not fresh.exists()
+    p = run("import", "--db", fresh, "--file", plan, "--lang", "en")   # a plan restored from git into a new file
+    assert p.returncode == 0, p.stderr
+    listed = json.loads(run("workspaces", "--db", fresh, "--format", "json").stdout)["workspaces"]
+    assert [w["name"] for w in listed] == [json.loads(plan.read_text("utf-8"))["workspace"]["name"]]
+
+
+def test_export_json_of_an_unknown_workspace(demo_db, tmp_path):
+    db, wid = demo_db
+    p = run("export", "--db", db, "--workspace", 424242, "--format", "json", "--out", tmp_path / "x.json",
+            "--lang", "en")
+    plain_error(p)
+    assert "424242" in p.stderr and str(wid) in p.stderr and not (tmp_path / "x.json").exists()

@@ -2,7 +2,10 @@
 
 ``export --workspace ID --format xlsx --out FILE [--as-of YYYY-MM-DD] [--lang zh|en]`` writes the
 workspace's workbook (strategy_core.excel.export) in --lang when given, else in the workspace's
-language. Only xlsx for now; any other format is refused in plain words (exit 2).
+language. ``--format json`` writes every live row of the workspace as one stable JSON document
+instead (strategy_core.portable; --lang and --as-of do not change it). Any other format is
+refused in plain words (exit 2). The file is written to a temporary name and renamed, so a
+reader never sees half a file.
 """
 from __future__ import annotations
 
@@ -15,14 +18,14 @@ from typing import TextIO
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import t
 
-EXPORT_FORMATS = ("xlsx",)
+EXPORT_FORMATS = ("xlsx", "json")
 
 
 def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
     from strategy_core.cli import _as_of, _workspace_id
     g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", required=True,
                    help=t("cli.help.export_workspace", lang))
-    g.add_argument("--format", default="xlsx", metavar="xlsx", help=t("cli.help.export_format", lang))
+    g.add_argument("--format", default="xlsx", metavar="xlsx|json", help=t("cli.help.export_format", lang))
     g.add_argument("--out", metavar="FILE", required=True, help=t("cli.help.export_out", lang))
     g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", help=t("cli.help.as_of", lang))
 
@@ -33,6 +36,8 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     fmt = (args.format or "").strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise WorkbenchError("xl.error.format", format=args.format)
+    if fmt == "json":
+        return _export_json(args, db, lang, out)
     store = _open(db, must_exist=True)
     try:
         # --lang given on the line wins; otherwise the workbook speaks the workspace's language
@@ -40,7 +45,33 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     finally:
         store.close()
     target = Path(args.out).expanduser()
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
+    _write(target, data, ".xlsx")
+    from strategy_core.excel.export import SHEETS
+    out.write(t("xl.cli.written", lang, path=str(target), sheets=len(SHEETS), size=len(data)) + "\n")
+    return EXIT_OK
+
+
+def _export_json(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    from strategy_core import portable
+    from strategy_core.cli import EXIT_OK, _open, chosen_workspaces
+    store = _open(db, must_exist=True)
+    try:
+        ws = chosen_workspaces(store, args.workspace)[0]
+        doc = portable.export_data(store, ws["id"])
+    finally:
+        store.close()
+    data = portable.dumps(doc).encode("utf-8")
+    target = Path(args.out).expanduser()
+    _write(target, data, ".json")
+    out.write(t("portable.export.written", lang, path=str(target), id=ws["id"], name=ws["name"],
+                rows=sum(len(rows) for rows in doc["tables"].values()), tables=len(doc["tables"]),
+                size=len(data)) + "\n")
+    return EXIT_OK
+
+
+def _write(target: Path, data: bytes, suffix: str) -> None:
+    """Write *data* to *target* through a temporary file in the same folder and one rename."""
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -52,6 +83,3 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    from strategy_core.excel.export import SHEETS
-    out.write(t("xl.cli.written", lang, path=str(target), sheets=len(SHEETS), size=len(data)) + "\n")
-    return EXIT_OK
