@@ -24,6 +24,8 @@ import io
 import math
 import re
 import unicodedata
+from copy import copy
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -81,8 +83,12 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+@lru_cache(maxsize=65_536)
 def _width_of(text: str) -> int:
-    """Display width: CJK and other wide characters count double."""
+    """Display width: CJK and other wide characters count double (texts repeat: an objective's
+    title is on every one of its KR rows, so the answer is kept)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
@@ -561,6 +567,7 @@ class _Writer:
         self.headers = [t(c.label, lang) for c in self.cols]
         self.row = HEADER_ROW
         self.wrapped: list[tuple[int, int, str]] = []   # (row, column index, text) of wrapped cells
+        self._styles: dict[tuple, Any] = {}
         ws = self.ws
         for r, (text, font) in enumerate(zip(title_lines, (_TITLE_FONT, _SUB_FONT, _SUB_FONT)), start=1):
             if text:
@@ -583,15 +590,34 @@ class _Writer:
             cell.quotePrefix = True
         return cell
 
+    def _style(self, cell, key: tuple) -> None:
+        """Style a cell by key (number format, ID, wrap, indent, quote prefix). openpyxl hashes every
+        style object it is given; a style array copied from the first cell of its kind is ~10× faster."""
+        cached = self._styles.get(key)
+        if cached is not None:
+            cell._style = copy(cached)
+            return
+        fmt, is_id, wrap, indent, quote = key
+        cell.border = _BORDER
+        if fmt:
+            cell.number_format = fmt
+        if is_id:
+            cell.font = _ID_FONT
+        if quote:
+            cell.quotePrefix = True
+        cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
+        self._styles[key] = copy(cell._style)
+
     def add(self, data: dict[str, Any]) -> None:
         self.row += 1
         r = self.row
         pct_cols = set(data.get("_pct", ()))
+        level = int(data.get("_indent", 0))
         for j, col in enumerate(self.cols, start=1):
             value = data.get(col.key)
             cell = self.ws.cell(row=r, column=j)
-            cell.border = _BORDER
             wrap = col.kind == "long"
+            fmt, is_id, quote = None, False, False
             if value is None or value == "":
                 shown = ""
             elif isinstance(value, bool):
@@ -600,6 +626,7 @@ class _Writer:
                 if col.choices and value in col.choices or col.status and value.startswith("status."):
                     value = t(value, self.lang)
                 self._text(cell, value, self.headers[j - 1], r)
+                quote = cell.value.startswith(_FORMULA_START)
                 shown = max(cell.value.split("\n"), key=_width_of) if cell.value else ""
                 wrap = wrap or "\n" in cell.value
             else:
@@ -608,16 +635,12 @@ class _Writer:
                 kind = "pct" if col.key in pct_cols else col.kind
                 cell.value = value
                 fmt = _number_format(kind if kind != "text" else "number", value, self.money, self.gap)
-                if fmt:
-                    cell.number_format = fmt
                 shown = _shown(value, fmt) if kind != "id" else str(value)
-                if kind == "id":
-                    cell.font = _ID_FONT
+                is_id = kind == "id"
             if wrap and isinstance(cell.value, str):
                 self.wrapped.append((r, j - 1, cell.value))
-            cell.alignment = Alignment(wrap_text=wrap, vertical="top",
-                                       indent=min(int(data.get("_indent", 0)) * 2, 15) if col.key == "name" else 0)
-            w = min(_width_of(shown) + 2 + (2 * int(data.get("_indent", 0)) if col.key == "name" else 0), WIDTH_MAX)
+            self._style(cell, (fmt, is_id, wrap, min(level * 2, 15) if col.key == "name" else 0, quote))
+            w = min(_width_of(shown) + 2 + (2 * level if col.key == "name" else 0), WIDTH_MAX)
             self.widths[j - 1] = max(self.widths[j - 1], min(w, WIDTH_LONG) if col.kind == "long" else w)
 
     def finish(self) -> None:
