@@ -11,8 +11,10 @@
     (a minimal ``AppTest.from_string`` script). Goal: board rerun < 10 × the empty page.
 
 Each figure is the median of ``--repeats`` runs (default 5) after one untimed warm-up run.
-The page part also reruns the board once more with the Altair charts stubbed out (a what-if that
-shows how much of the rerun the charts take; not a goal figure).
+The page part adds what-ifs that show where a rerun goes (not goal figures): the board with its
+charts stubbed out; app.py alone with the page's script skipped (the floor under every page of the
+app); and the compiling of app.py and pages/board.py that AppTest repeats on every run.
+Each measurement is one function (``measure_*`` / ``what_if_*``), so more can be added.
 ``--profile`` adds where the time goes (cProfile) for both, on stderr.
 
 Shape of the JSON (keys may be added)::
@@ -25,7 +27,8 @@ Shape of the JSON (keys may be added)::
                 "board_vs_pandas": <ratio>, "goal", "goal_met", "agreement": {...}},
      "page": {"first_run_s", "board_rerun_s", "empty_rerun_s": {"median", "runs"},
               "board_vs_empty": <ratio>, "goal", "goal_met", "charts": <int>,
-              "what_if_no_charts_rerun_s", "what_if_no_charts_vs_empty"} | null,
+              "what_if_no_charts_rerun_s", "what_if_no_charts_vs_empty",
+              "what_if_frame_only_rerun_s", "what_if_frame_only_vs_empty", "apptest_compile_s"} | null,
      "total_s": <float>}
 """
 from __future__ import annotations
@@ -147,9 +150,8 @@ def measure_rollup(db: Path, wid: int, on: dt.date, repeats: int, profile: bool)
             "agreement": baseline.agreement(result, board)}
 
 
-def measure_page(db: Path, wid: int, repeats: int, profile: bool, timeout: float) -> dict[str, Any]:
-    from streamlit.testing.v1 import AppTest
-
+def _board_app(db: Path, wid: int, timeout: float) -> tuple[Any, float]:
+    """The board page opened through app.py (tests/apptest.py), and the seconds its first run took."""
     from tests.apptest import open_app
     t = time.perf_counter()
     at = open_app(db, page="board", workspace_id=wid, timeout=timeout)
@@ -158,18 +160,34 @@ def measure_page(db: Path, wid: int, repeats: int, profile: bool, timeout: float
         raise RuntimeError(f"the board page failed: {[e.value for e in at.exception]}")
     if not at.title or not at.get("vega_lite_chart"):
         raise RuntimeError("the board page did not render its title and charts")
+    return at, first
 
+
+def _rerun(at: Any) -> Callable[[], None]:
     def rerun() -> None:
         at.run()
         if at.exception:
-            raise RuntimeError(f"the board page failed: {[e.value for e in at.exception]}")
+            raise RuntimeError(f"the page failed: {[e.value for e in at.exception]}")
+    return rerun
 
-    board_s, _ = timed(rerun, repeats, warmup=0)  # open_app's runs were the warm-up
-    charts_shown = len(at.get("vega_lite_chart"))
-    if profile:
-        profile_page(at)
-    # what-if, to show where the time goes (not a goal figure): the same rerun with the Altair charts
-    # neither built nor sent (strategy_core.charts builders and st.altair_chart stubbed out)
+
+def measure_board_rerun(at: Any, repeats: int) -> dict[str, Any]:
+    """The goal figure: one full rerun of the board (app.py + pages/board.py)."""
+    board_s, _ = timed(_rerun(at), repeats, warmup=0)  # open_app's runs were the warm-up
+    return board_s
+
+
+def measure_empty_rerun(repeats: int, timeout: float) -> dict[str, Any]:
+    """The baseline: one rerun of a minimal page (``AppTest.from_string``, one ``st.write``)."""
+    from streamlit.testing.v1 import AppTest
+    empty = AppTest.from_string(EMPTY_PAGE, default_timeout=timeout)
+    empty_s, _ = timed(empty.run, repeats)
+    return empty_s
+
+
+def what_if_no_charts(at: Any, repeats: int) -> dict[str, Any]:
+    """The board rerun with the charts neither built nor sent (chart builders and st.vega_lite_chart /
+    st.altair_chart stubbed out): how much of the rerun the charts take. Not a goal figure."""
     import streamlit as st
 
     from strategy_core import charts
@@ -177,17 +195,53 @@ def measure_page(db: Path, wid: int, repeats: int, profile: bool, timeout: float
     def nothing(*args: Any, **kwargs: Any) -> None:
         return None
 
-    with mock.patch.object(st, "altair_chart", nothing), mock.patch.object(charts, "kr_chart", nothing), \
-            mock.patch.object(charts, "indicator_chart", nothing):
-        no_charts_s, _ = timed(rerun, repeats)
-    empty = AppTest.from_string(EMPTY_PAGE, default_timeout=timeout)
-    empty_s, _ = timed(empty.run, repeats)
+    with mock.patch.object(st, "altair_chart", nothing), mock.patch.object(st, "vega_lite_chart", nothing), \
+            mock.patch.object(charts, "kr_chart", nothing), mock.patch.object(charts, "indicator_chart", nothing):
+        no_charts_s, _ = timed(_rerun(at), repeats)
+    return no_charts_s
+
+
+def what_if_frame_only(at: Any, repeats: int) -> dict[str, Any]:
+    """app.py alone — page config, navigation, the sidebar (language, workspace, undo, actor) — with the
+    page's own script skipped: the floor under any page of the app. Not a goal figure."""
+    from streamlit.navigation.page import StreamlitPage
+    with mock.patch.object(StreamlitPage, "run", lambda self: None):
+        frame_s, _ = timed(_rerun(at), repeats)
+    return frame_s
+
+
+def what_if_compile(repeats: int) -> dict[str, Any]:
+    """What AppTest pays on every rerun and a server does not: reading, rewriting ("magic") and compiling
+    app.py and pages/board.py (AppTest makes a new script cache per run; a server compiles each file once)."""
+    from streamlit.runtime.scriptrunner import magic
+    sources = [(str(ROOT / name), (ROOT / name).read_text(encoding="utf-8")) for name in ("app.py", "pages/board.py")]
+
+    def compile_both() -> None:
+        for path, body in sources:
+            compile(magic.add_magic(body, path), path, "exec", dont_inherit=True)
+
+    compile_s, _ = timed(compile_both, repeats)
+    return compile_s
+
+
+def measure_page(db: Path, wid: int, repeats: int, profile: bool, timeout: float) -> dict[str, Any]:
+    at, first = _board_app(db, wid, timeout)
+    board_s = measure_board_rerun(at, repeats)
+    charts_shown = len(at.get("vega_lite_chart"))
+    if profile:
+        profile_page(at)
+    no_charts_s = what_if_no_charts(at, repeats)
+    frame_s = what_if_frame_only(at, repeats)
+    compile_s = what_if_compile(repeats)
+    empty_s = measure_empty_rerun(repeats, timeout)
     ratio = board_s["median"] / empty_s["median"]
+    vs_empty = lambda x: round(x["median"] / empty_s["median"], 1)
     return {"first_run_s": round(first, 3), "board_rerun_s": board_s, "empty_rerun_s": empty_s,
             "board_vs_empty": round(ratio, 1), "goal": f"board rerun < {PAGE_GOAL:g} × the empty page",
             "goal_met": ratio < PAGE_GOAL, "charts": charts_shown,
-            "what_if_no_charts_rerun_s": no_charts_s,
-            "what_if_no_charts_vs_empty": round(no_charts_s["median"] / empty_s["median"], 1)}
+            "what_if_no_charts_rerun_s": no_charts_s, "what_if_no_charts_vs_empty": vs_empty(no_charts_s),
+            "what_if_frame_only_rerun_s": frame_s, "what_if_frame_only_vs_empty": vs_empty(frame_s),
+            "apptest_compile_s": compile_s}
 
 
 # -- entry ----------------------------------------------------------------------------------------

@@ -55,6 +55,10 @@ def test_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
         same, total = agreed.split(" / ")
         assert same == total, (kind, agreed)
     assert page["charts"] > 0 and isinstance(page["goal_met"], bool) and page["board_vs_empty"] > 0
+    for key in ("board_rerun_s", "empty_rerun_s", "what_if_no_charts_rerun_s", "what_if_frame_only_rerun_s",
+                "apptest_compile_s"):
+        assert len(page[key]["runs"]) == 1 and page[key]["median"] > 0, key
+    assert page["what_if_frame_only_vs_empty"] > 0 and page["what_if_no_charts_vs_empty"] > 0
     # reusing the file measures the same workspace without generating it again
     again = io.StringIO()
     assert run.main(["--db", str(db), "--reuse", "--repeats", "1", "--no-page"], out=again) == 0

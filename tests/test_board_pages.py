@@ -377,3 +377,60 @@ def test_board_shows_at_most_12_kr_charts_until_asked(demo_db):
     at.toggle(key="board_all").set_value(True).run()
     no_exceptions(at)
     assert len(chart_titles(at)) == 14 + 6
+
+
+# -- a large workspace: paged ranking and alerts, a drill-down in three short steps ------------------------
+
+def test_board_pages_a_large_ranking_and_drills_down_to_every_objective(tmp_path):
+    from benchmarks import generate
+    from strategy_core import monitor
+    gen = generate.generate(tmp_path / "big.duckdb", scale=0.15, seed=5, out=None)
+    s = Store(gen.db)
+    try:
+        snap = monitor.snapshot(s, gen.workspace_id)
+        board = monitor.board(snap, generate.AS_OF)
+    finally:
+        s.close()
+    krs = {k["id"]: k["statement"] for k in snap.key_results}
+    names = {**{i["id"]: i["name"] for i in snap.indicators}}
+    want = [krs[i] if kind == "key_result" else names[i] for kind, i, _ in board.ranking]
+    assert len(want) > 2 * 50 and len(board.alerts) > 10, (len(want), len(board.alerts))
+
+    at = open_app(gen.db, lang="en", page="board", workspace_id=gen.workspace_id, timeout=120)
+    at.date_input(key="board_on").set_value(generate.AS_OF).run()
+    no_exceptions(at)
+    pages = -(-len(want) // 50)
+    assert at.number_input(key="board_rank_page").max == pages
+    seen = []
+    for page in range(1, pages + 1):
+        at.number_input(key="board_rank_page").set_value(page).run()
+        no_exceptions(at)
+        (ranking,) = [d.value for d in at.dataframe if "Behind" in d.value.columns]
+        assert len(ranking) == (50 if page < pages else len(want) - 50 * (pages - 1))
+        seen += list(ranking["Name"])
+    assert seen == want                       # every KR and indicator behind, in order, on some page
+    assert t("board.rows_shown", "en", first=50 * (pages - 1) + 1, last=len(want), total=len(want)) in \
+        [c.value for c in at.caption]
+    # alerts: ten at a time, every one reachable
+    shown = [e.value for e in at.error if e.value.startswith(("KR “", "Indicator “"))]
+    assert len(shown) == 10
+    alert_pages = -(-len(board.alerts) // 10)
+    at.number_input(key="board_alert_page").set_value(alert_pages).run()
+    no_exceptions(at)
+    shown = [e.value for e in at.error if e.value.startswith(("KR “", "Indicator “"))]
+    assert len(shown) == len(board.alerts) - 10 * (alert_pages - 1)
+    # the drill-down: level, then team, then one of that team's objectives; together they reach every objective
+    assert at.selectbox(key="board_drill").value == snap.objectives[0]["id"]
+    reached = set()
+    for level in okr.LEVELS:
+        at.selectbox(key="board_drill_level").set_value(level).run()
+        teams = list(dict.fromkeys(o.get("team") or "" for o in snap.objectives if o["level"] == level))
+        assert len(at.selectbox(key="board_drill_team").options) == len(teams)
+        for team in teams:
+            at.selectbox(key="board_drill_team").set_value(team).run()
+            no_exceptions(at)
+            box = at.selectbox(key="board_drill")
+            assert len(box.options) < 100
+            reached |= set(box.options)
+    titles = {f"[{t('okr.level.' + o['level'], 'en')}] {o['title'][:70]}" for o in snap.objectives}
+    assert reached == titles
