@@ -89,6 +89,25 @@ def make_plan(store: Store, workspace_id: int, data: bytes, filename: str, lang:
 
 # -- tables ------------------------------------------------------------------------------------------------
 
+TABLE_ROWS = 40          # a longer table scrolls inside a fixed height instead of pushing Apply far down
+TABLE_HEIGHT = 1000
+
+
+def cell(value: Any, lang: str) -> str:
+    """A value as the preview tables show it: like ``importer.show`` but never shortened (the table wraps)."""
+    if isinstance(value, str) and value.strip():
+        return value.replace("\r\n", "\n").replace("\n", " ⏎ ")
+    return importer.show(value, lang)
+
+
+def show_table(rows: list[dict[str, Any]], width: str = "stretch") -> None:
+    """A static table (text wraps, nothing is cut, readable on a projector); every text cell is escaped,
+    since st.table reads Markdown."""
+    frame = pd.DataFrame([{escape_md(k): (escape_md(v) if isinstance(v, str) else v) for k, v in r.items()}
+                          for r in rows])
+    st.table(frame, hide_index=True, width=width, height="content" if len(rows) <= TABLE_ROWS else TABLE_HEIGHT)
+
+
 def error_rows(errors: list[FieldError], lang: str) -> list[dict[str, str]]:
     """One row per problem: sheet, cell (or row), column, what is wrong and what is allowed."""
     out = []
@@ -115,13 +134,13 @@ def change_rows(changes: list[importer.Change], lang: str) -> list[dict[str, str
     for c in changes:
         base = {t("xlimp.col.what", lang): t(f"xlimp.op.{c.op}", lang),
                 t("xlimp.col.entity", lang): t(f"xl.entity.{c.table}", lang),
-                t("xlimp.col.name", lang): importer.show(c.label, lang)}
+                t("xlimp.col.name", lang): cell(c.label, lang)}
         row = str(c.row) if c.row else ""
         if c.op == "change" and c.diffs:
             for d in c.diffs:
                 out.append({**base, t("xlimp.col.field", lang): t(d.label, lang),
-                            t("xlimp.col.old", lang): importer.show(d.old, lang),
-                            t("xlimp.col.new", lang): importer.show(d.new, lang), t("xlimp.col.row", lang): row})
+                            t("xlimp.col.old", lang): cell(d.old, lang),
+                            t("xlimp.col.new", lang): cell(d.new, lang), t("xlimp.col.row", lang): row})
         else:
             note = t("xlimp.new_row" if c.op == "add" else "xlimp.to_trash", lang)
             out.append({**base, t("xlimp.col.field", lang): "", t("xlimp.col.old", lang): "",
@@ -207,8 +226,7 @@ def preview(store: Store, workspace_id: int, planned: Planned, key: tuple, lang:
         st.error(t("xlimp.errors", lang, count=len(plan.errors)), icon="⚠️")
         if len(plan.errors) >= importer.MAX_ERRORS:
             st.caption(t("xlimp.errors_capped", lang, count=len(plan.errors)))
-        st.dataframe(pd.DataFrame(error_rows(plan.errors, lang)), hide_index=True, width="stretch",
-                     column_config={t("xlimp.col.problem", lang): st.column_config.TextColumn(width="large")})
+        show_table(error_rows(plan.errors, lang))
         return
     if not plan.changes:
         st.success(t("xl.import.nothing", lang), icon="✅")
@@ -223,7 +241,7 @@ def preview(store: Store, workspace_id: int, planned: Planned, key: tuple, lang:
     m3.metric(t("xlimp.metric.removed", lang), total["remove"])
 
     st.subheader(t("xlimp.summary", lang))
-    st.dataframe(pd.DataFrame(summary_rows(plan, lang)), hide_index=True, width="content")
+    show_table(summary_rows(plan, lang), width="content")
 
     st.subheader(t("xlimp.changes", lang))
     counts = plan.counts()
@@ -232,11 +250,7 @@ def preview(store: Store, workspace_id: int, planned: Planned, key: tuple, lang:
     tabs = st.tabs([t("xlimp.tab", lang, sheet=escape_md(sheet_name(plan, k, lang)), **counts[k]) for k in keys])
     for k, tab in zip(keys, tabs):
         with tab:
-            rows = change_rows([c for c in plan.changes if c.sheet == k], lang)
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                         height=min(38 + 35 * len(rows), 600),
-                         column_config={t("xlimp.col.name", lang): st.column_config.TextColumn(width="large"),
-                                        t("xlimp.col.row", lang): st.column_config.TextColumn(width="small")})
+            show_table(change_rows([c for c in plan.changes if c.sheet == k], lang))
 
     n = len(plan.changes)
     tag = f"{key[1][:12]}_{key[3]}"
