@@ -373,13 +373,35 @@ def test_xml_bombs_and_external_entities(prolog, part):
     assert err.params == {"file": "plan.xlsx", "part": part}
 
 
-def test_openpyxl_parses_with_defusedxml_too():
-    """Other code (pandas.read_excel in the benchmark) still goes through openpyxl; it must be defused."""
+@pytest.mark.parametrize("prolog", [LAUGHS, XXE], ids=["billion-laughs", "xxe"])
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_openpyxl_does_not_expand_entities_either(prolog, part):
+    """Other code (pandas.read_excel in the benchmark) still goes through openpyxl: with defusedxml
+    (pinned) it refuses entities; with lxml installed, workbook.xml goes through lxml with
+    resolve_entities=False. Either way: an error, or the entity left unexpanded — never expanded."""
+    import openpyxl.xml.functions
     import defusedxml.ElementTree
-    import openpyxl.xml.functions as f
     assert openpyxl.DEFUSEDXML is True
-    assert f.iterparse is defusedxml.ElementTree.iterparse
-    assert openpyxl.LXML is False or f.fromstring.keywords["parser"].resolve_entities is False
+    assert openpyxl.xml.functions.iterparse is defusedxml.ElementTree.iterparse   # sheets, shared strings
+    entity = "&lol9;" if prolog is LAUGHS else "&xxe;"
+
+    def edit(xml: str) -> str:
+        xml = re.sub(r"^<\?xml[^>]*\?>", "", xml)
+        if part == "xl/sharedStrings.xml":
+            xml = xml.replace("<t>name</t>", f"<t>{entity}</t>")
+        elif part == "xl/workbook.xml":
+            xml = xml.replace('name="Data"', f'name="D{entity}"')
+        return prolog + xml
+
+    data = _rezip(_shared_book(), edit={part: edit})
+    t0 = time.perf_counter()
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        text = repr(wb.sheetnames) + repr([c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row])
+    except Exception:
+        text = ""                                  # refused: fine
+    assert time.perf_counter() - t0 < 2
+    assert "lollol" not in text and "root:" not in text
 
 
 def test_an_undefined_entity_is_a_broken_part():
