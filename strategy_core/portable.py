@@ -28,8 +28,11 @@ The layout (documented for people in the README, section "JSON format")::
   owner is in the trash (a check-in of a deleted KR) is not written, and an optional
   reference to a row in the trash is written as null (so every exported file imports).
 
-``version`` changes when the layout changes in a way an older reader would misread (a
-field removed, renamed or retyped). The reader refuses any version it does not know.
+``version`` goes up with any change to the tables and fields below; the reader refuses
+unknown fields and tables and any version it does not know.
+
+The same module backs up and restores the whole database file (``backup``, ``restore``:
+CHECKPOINT + copy; see the notes above ``backup``).
 """
 from __future__ import annotations
 

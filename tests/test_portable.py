@@ -312,3 +312,18 @@ def test_catalog_has_every_portable_key():
     used.add(f"action.{portable.ACTION}")
     for lang in ("zh", "en"):
         assert used - set(catalog(lang)) == set(), lang
+
+
+def test_the_readme_documents_every_table_and_field():
+    import re
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("## JSON format", 1)[1].split("\n## ", 1)[0]
+    assert f'"format": "{portable.FORMAT}"' in section and f'"version": {portable.VERSION}' in section
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", section, re.M))
+    assert list(rows) == list(portable.TABLES)
+    for table, fields in portable.TABLES.items():
+        documented = re.findall(r"`(\w+)`( → (?:by `\w+`|\w+)| \w+)( \*\*req\*\*)?", rows[table])
+        assert [(name, bool(req)) for name, _, req in documented] == [(f.name, f.required) for f in fields], table
+    for f in portable.WORKSPACE_FIELDS:
+        assert f"`{f.name}`" in section
