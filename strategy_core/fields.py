@@ -16,7 +16,7 @@ from strategy_core.errors import FieldError, ValidationError
 
 NAME_MAX = 200     # names, titles, owners
 TEXT_MAX = 5000    # long free text (logic, steps, risk plan)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
 
 class _Collector:

@@ -218,3 +218,19 @@ def test_cli_export(tmp_path, store, capsys):
     code = cli.main(["--db", str(db), "--lang", "en", "export", "--workspace", str(wid), "--format", "csv",
                      "--out", str(tmp_path / "x.csv")], err=err)
     assert code == 2 and "xlsx" in err.getvalue() and not (tmp_path / "x.csv").exists()
+
+
+def test_characters_xml_cannot_hold_never_break_the_workbook(store, ws):
+    """U+FFFE, U+FFFF and lone surrogates are dropped and CR becomes LF, so the file stays valid XML
+    (a strict reader refused it before) and nothing is turned into a formula."""
+    from strategy_core.excel.reader import read_workbook
+    oid = okr.add_objective(store, ws, {"level": "company", "title": "Grow"})
+    kid = okr.add_key_result(store, oid, {"statement": "Revenue from 1 to 2", "baseline": 1, "target": 2})
+    with store.transaction(ws, "key_result.update") as tx:     # as a JSON file or an old version could hold it
+        tx.update("key_result", kid, {"data_support": "line one\r\nline two\rthree\ufffe\uffff end",
+                                      "risk_plan": "=HYPERLINK(\"http://x\")"})
+    data = export_workbook(store, ws, "en", sheets=["okr"])
+    sheet = next(s for s in read_workbook(data) if s.name == t("xl.sheet.okr", "en"))
+    values = [v for _, row in sheet.rows for v in row if isinstance(v, str)]
+    assert "line one\nline two\nthree end" in values
+    assert "=HYPERLINK(\"http://x\")" in values

@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 from copy import copy
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -52,8 +52,9 @@ TEMPLATE_ROWS = 500          # rows below the data that keep the drop-downs and 
 WIDTH_MIN, WIDTH_MAX, WIDTH_LONG = 8, 60, 48
 ROW_LINE = 15                # points per line of wrapped text
 PAGE_WIDTH = 200             # column-width units printed on one landscape A4 page (about 70 % scale)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# control characters, the two non-characters XML forbids, and lone surrogates: none can be in a cell
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")   # (CR is LF by then)
 
 _HEAD_FILL = PatternFill("solid", fgColor="1F3864")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -79,8 +80,9 @@ class ExportError(WorkbenchError):
 # -- cell safety ------------------------------------------------------------------------------
 
 def clean_text(value: str) -> str:
-    """Text without the control characters a workbook cannot hold (tab, LF and CR stay)."""
-    return _CONTROL.sub("", value)
+    """Text without the characters a workbook cannot hold. Tab and LF stay; CR becomes LF (the
+    XML would turn it into LF anyway, and an import would then see a change)."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @lru_cache(maxsize=65_536)
@@ -298,15 +300,24 @@ class _Ctx:
     ws: dict[str, Any]
     lang: str
     on: dt.date
-    snap: monitor.Snapshot
-    board: measure.Board
 
     def tr(self, key: str | None) -> str | None:
         return t(key, self.lang) if key else None
 
-    @property
+    # read and measured only when a sheet needs them (one sheet downloaded from its page is quick)
+    @cached_property
+    def snap(self) -> monitor.Snapshot:
+        return monitor.snapshot(self.store, self.wid)
+
+    @cached_property
+    def board(self) -> measure.Board:
+        return monitor.board(self.snap, self.on)
+
+    @cached_property
     def kr_by_id(self) -> dict[int, dict]:
-        return {k["id"]: k for k in self.snap.key_results}
+        if "snap" in self.__dict__:
+            return {k["id"]: k for k in self.snap.key_results}
+        return {k["id"]: k for k in okr.list_key_results(self.store, self.wid)}
 
 
 def _yes(flag: Any) -> str | None:
@@ -351,6 +362,9 @@ def _okr_rows(c: _Ctx) -> list[dict[str, Any]]:
     for f in problems(quality.check_all(objectives, krs, c.ws["year"])):
         found.setdefault((f.entity, f.entity_id), []).append(f.text(c.lang, c.ws["currency"]))
     order = {lv: i for i, lv in enumerate(okr.LEVELS)}
+    by_objective: dict[int, list[dict]] = {}
+    for k in krs:
+        by_objective.setdefault(k["objective_id"], []).append(k)
     rows = []
     for o in sorted(objectives, key=lambda o: (order.get(o["level"], 9), o["position"], o["id"])):
         parent = by_id.get(o.get("aligns_to"))
@@ -359,7 +373,7 @@ def _okr_rows(c: _Ctx) -> list[dict[str, Any]]:
                 "aligns_to": parent["statement"] if parent else None,
                 "perspective": "bsc.perspective." + o["perspective"] if o.get("perspective") else None,
                 "o_id": o["id"]}
-        mine = [k for k in krs if k["objective_id"] == o["id"]]
+        mine = by_objective.get(o["id"], [])
         o_check = found.get(("objective", o["id"]), [])
         if not mine:
             rows.append({**head, "check": "\n".join(o_check) or None})
@@ -770,9 +784,8 @@ def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *,
     lang = lang or ws.get("language") or "zh"
     if lang not in LANGS:
         raise ExportError("xl.error.lang", lang=lang, allowed=", ".join(LANGS))
-    snap = monitor.snapshot(store, workspace_id)
     on = on or monitor.tracking.today_in(ws["year"])
-    ctx = _Ctx(store, workspace_id, ws, lang, on, snap, monitor.board(snap, on))
+    ctx = _Ctx(store, workspace_id, ws, lang, on)
     today = today or dt.date.today()
     wb = _new_workbook(lang)
     wb.properties.title = f"{ws['name']} {ws['year']}"

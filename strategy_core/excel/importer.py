@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from strategy_core import bsc, daily, okr, onion, review, risk, tracking, weekly
@@ -50,10 +51,17 @@ class ImportError_(WorkbenchError):
 
 # -- values ------------------------------------------------------------------------------------
 
+_SPACE = re.compile(r"\s+")
+
+
 def _norm(value: Any) -> str:
     """Text as compared: width-folded (NFKC), white space collapsed, case-folded."""
-    s = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", s).strip().casefold()
+    return _norm_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=100_000)
+def _norm_text(s: str) -> str:
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", s)).strip().casefold()
 
 
 def _blank(v: Any) -> bool:
@@ -82,7 +90,8 @@ def _letter(index: int) -> str:
     return s
 
 
-def _words(keys: Iterable[str], prefix: str) -> dict[str, str]:
+@lru_cache(maxsize=256)
+def _words(keys: tuple[str, ...], prefix: str) -> dict[str, str]:
     """Allowed words (zh, en and the stored value) → the stored value."""
     out: dict[str, str] = {}
     for k in keys:
@@ -95,9 +104,10 @@ def _words(keys: Iterable[str], prefix: str) -> dict[str, str]:
 
 _COMPARATORS = {**{_norm(c): c for c in bsc.COMPARATORS}, **{_norm(s): c for c, s in bsc.COMPARATOR_SYMBOL.items()},
                 "=>": ">=", "=<": "<="}
-_YES_NO = {**{k: True for k in _words(["xl.yes"], "")}, **{_norm(w): True for w in ("yes", "y", "true", "1", "✓", "x")},
-           **{k: False for k in _words(["xl.no"], "")}, **{_norm(w): False for w in ("no", "n", "false", "0")}}
-_COMMITTED = {**{k: True for k in _words(["okr.committed.yes"], "")}, **{k: False for k in _words(["okr.committed.no"], "")},
+_YES_NO = {**{k: True for k in _words(("xl.yes",), "")}, **{_norm(w): True for w in ("yes", "y", "true", "1", "✓", "x")},
+           **{k: False for k in _words(("xl.no",), "")}, **{_norm(w): False for w in ("no", "n", "false", "0")}}
+_COMMITTED = {**{k: True for k in _words(("okr.committed.yes",), "")},
+              **{k: False for k in _words(("okr.committed.no",), "")},
               **{k: v for k, v in _YES_NO.items()}}
 
 
@@ -243,6 +253,7 @@ class _Planner:
         self.plan = ImportPlan(wid, store.version(wid))
         self._temp = 0
         self._cells: set[tuple[str, str]] = set()
+        self._indexes: dict[int, tuple[dict, dict[str, list[int]]]] = {}
         # the workspace as it will be after this import (updated sheet by sheet)
         self.krs: dict[int, dict] = {k["id"]: dict(k) for k in store.rows("key_result", wid)}
         self.objectives: dict[int, dict] = {o["id"]: dict(o) for o in store.rows("objective", wid)}
@@ -333,13 +344,21 @@ class _Planner:
         seen[id_] = r.n
         return id_
 
-    def resolve(self, sheet: _Sheet, r: _Row, col: str, candidates: dict[int, str], entity: str) -> int | None | bool:
-        """The id of the one candidate whose text is the cell's text (None: blank; False: error)."""
+    def resolve(self, sheet: _Sheet, r: _Row, col: str, candidates: dict[int, str], entity: str,
+                exclude: Callable[[int], bool] | None = None) -> int | None | bool:
+        """The id of the one candidate whose text is the cell's text (None: blank; False: error).
+        The candidates are indexed once per dict (3,000 KRs × 1,000 alignments must not be a scan)."""
         raw = r.cells.get(col)
         if _blank(raw):
             return None
-        want = _norm(raw)
-        hits = [i for i, text in candidates.items() if text is not None and _norm(text) == want]
+        cached = self._indexes.get(id(candidates))
+        if cached is None or cached[0] is not candidates:
+            index: dict[str, list[int]] = {}
+            for i, text in candidates.items():
+                if text is not None:
+                    index.setdefault(_norm(text), []).append(i)
+            self._indexes[id(candidates)] = cached = (candidates, index)
+        hits = [i for i in cached[1].get(_norm(raw), []) if exclude is None or not exclude(i)]
         if len(hits) == 1:
             return hits[0]
         key = "xl.import.error.no_match" if not hits else "xl.import.error.ambiguous"
@@ -464,9 +483,8 @@ class _Planner:
         for oid, is_new, first, raw in objs:
             data = {**(old_o.get(oid) or {}), **raw}
             if "aligns_to" in sheet.cols:
-                target = self.resolve(sheet, first, "aligns_to", {i: s for i, s in statements.items()
-                                                                  if self.krs[i].get("objective_id") != oid},
-                                      "key_result")
+                target = self.resolve(sheet, first, "aligns_to", statements, "key_result",
+                                      exclude=lambda i: self.krs[i].get("objective_id") == oid)
                 if target is False:
                     continue
                 data["aligns_to"] = target
@@ -1055,6 +1073,7 @@ class _Planner:
             p_labels["label"] = _col("risk", "label").label
         targets = risk.trigger_targets(list(self.indicators.values()), list(self.krs.values()))
         texts = {k: (v.get("statement") if k[0] == "key_result" else v.get("name")) for k, v in targets.items()}
+        by_number = dict(enumerate(texts.values()))
         kept: set[int] = set()
         kept_p: set[int] = set()
         seen_p: dict[int, int] = {}
@@ -1072,7 +1091,7 @@ class _Planner:
                 raw["trigger_comparator"] = self.choice(sheet, first, "trigger_comparator", _COMPARATORS,
                                                         list(bsc.COMPARATOR_SYMBOL.values()))
             if "trigger" in sheet.cols:
-                hit = self.resolve(sheet, first, "trigger", {i: v for i, v in enumerate(texts.values())}, "trigger")
+                hit = self.resolve(sheet, first, "trigger", by_number, "trigger")
                 if hit is False:
                     continue
                 raw["trigger"] = list(texts)[hit] if hit is not None else None
