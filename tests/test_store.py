@@ -1,4 +1,5 @@
 """The Store: migrations, backups, audit, undo, trash, and files it must refuse."""
+import datetime as dt
 import hashlib
 import json
 import subprocess
@@ -219,3 +220,18 @@ def test_arrow_reads_the_same_rows_as_rows_column_wise(store, demo_ws):
     assert store.arrow("check_in", demo_ws + 999_999).num_rows == 0
     with pytest.raises(AssertionError):
         store.arrow("check_in", demo_ws, ["nope"])
+
+
+def test_undo_of_a_bulk_insert_removes_every_row_in_bulk_and_is_audited(store, ws):
+    rows = [{"workspace_id": ws, "key_result_id": 1, "date": dt.date(2026, 1, 1 + i % 28), "value": float(i)}
+            for i in range(2_000)]
+    with store.transaction(ws, "check_in.paste") as tx:
+        tx.insert_many("check_in", rows)
+        first = tx.insert("check_in", {"workspace_id": ws, "key_result_id": 1, "date": dt.date(2026, 2, 1),
+                                       "value": 1.0})
+        tx.update("check_in", first, {"value": 2.0})          # created, then changed: undo removes it
+    assert len(store.rows("check_in", ws)) == 2_001
+    done = store.undo(ws)
+    assert done is not None and store.rows("check_in", ws) == []
+    events = [e for e in store.audit(ws, limit=5_000) if e["action"] == "undo"]
+    assert len(events) == 2_001 and all(e["after"] is None and e["before"] for e in events)

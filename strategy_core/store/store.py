@@ -184,6 +184,35 @@ class Tx:
         for id_ in ids:
             self.update(table, id_, {"deleted_at": self.now, "deleted_batch": batch})
 
+    def delete_many(self, table: str, ids: list[int], undoes: int) -> None:
+        """Remove rows a transaction created (undo), in bulk: one DELETE and one bulk write of their
+        audit events (row by row, undoing an import of 27,000 rows took six minutes)."""
+        assert table in ENTITY_TABLES
+        if not ids:
+            return
+        import pandas as pd
+        self.cur.register("_undo_ids", pd.DataFrame({"id": ids}))
+        try:
+            before = self.query(f"SELECT * FROM {table} WHERE id IN (SELECT id FROM _undo_ids) ORDER BY id")
+            self.cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM _undo_ids)")
+        finally:
+            self.cur.unregister("_undo_ids")
+        if not before:
+            return
+        events = pd.DataFrame({
+            "txn": self.txn, "workspace_id": self.workspace_id, "at_time": self.now, "actor": self.actor,
+            "action": self.action, "entity": table, "entity_id": [b["id"] for b in before],
+            "before": [json.dumps({k: _plain(v) for k, v in b.items()}, ensure_ascii=False) for b in before],
+            "after": None, "undoes": undoes})
+        self.cur.register("_undo_events", events)
+        try:
+            self.cur.execute("INSERT INTO audit_event (id, txn, workspace_id, at_time, actor, action, entity, entity_id, "
+                             "before, after, undoes) SELECT nextval('id_seq'), txn, workspace_id, at_time, actor, "
+                             "action, entity, entity_id, before, CAST(after AS VARCHAR), undoes FROM _undo_events")
+        finally:
+            self.cur.unregister("_undo_events")
+        self.events += len(before)
+
     def restore_snapshot(self, table: str, id_: int, snapshot: dict[str, Any] | None, undoes: int) -> None:
         """Put a row back exactly as a snapshot had it (None: the row did not exist)."""
         before = self.get(table, id_)
@@ -420,10 +449,20 @@ class Store:
         if last is None:
             return None
         with self.transaction(workspace_id, "undo", actor) as tx:
-            events = tx.query("SELECT * FROM audit_event WHERE txn = ? ORDER BY id DESC", [last["txn"]])
+            events = tx.query("SELECT entity, entity_id, before FROM audit_event WHERE txn = ? ORDER BY id",
+                              [last["txn"]])
+            # each row goes back to what it was before its first change in that transaction
+            target: dict[tuple[str, int], str | None] = {}
             for ev in events:
-                before = json.loads(ev["before"]) if ev["before"] else None
-                tx.restore_snapshot(ev["entity"], int(ev["entity_id"]), before, undoes=int(last["txn"]))
+                target.setdefault((ev["entity"], int(ev["entity_id"])), ev["before"])
+            gone: dict[str, list[int]] = {}
+            for (table, id_), before in reversed(list(target.items())):
+                if before is None:
+                    gone.setdefault(table, []).append(id_)      # rows the transaction created: in bulk
+                else:
+                    tx.restore_snapshot(table, id_, json.loads(before), undoes=int(last["txn"]))
+            for table, ids in gone.items():
+                tx.delete_many(table, ids, undoes=int(last["txn"]))
         return last
 
 
