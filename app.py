@@ -39,7 +39,7 @@ nav = st.navigation({
     tr("nav.section.risks"): [PAGES["risks"]],
     tr("nav.section.run"): [PAGES["board"], PAGES["checkins"]],
     tr("nav.section.settings"): [PAGES["workspaces"], PAGES["excel_import"]],
-})
+}, expanded=True)   # all 13 pages listed: a collapsed list ends in Streamlit's own "View more", in English
 frame.follow_target(PAGES)
 
 with st.sidebar:
