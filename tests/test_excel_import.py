@@ -304,3 +304,35 @@ def test_a_broken_file_is_refused_with_one_message_and_nothing_changes(store, de
         _plan(store, demo_ws, make(good))
     assert e.value.text("en") and e.value.text("zh")
     assert _content(store, demo_ws) == before and store.version(demo_ws) == version
+
+
+def test_command_line_dry_run_prints_the_preview_and_an_error_exits_1(tmp_path, store, demo_ws):
+    from strategy_core import cli
+    db = store.path
+    wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["scorecard"]))
+    ind = bsc.list_indicators(store, demo_ws)[0]
+    sc = _sheet(wb, "scorecard", "en")
+    row = _row_of(sc, "scorecard", "id", ind["id"])
+    sc.cell(row=row, column=_col("scorecard", "owner")).value = "New Owner"
+    good = tmp_path / "edited.xlsx"
+    good.write_bytes(_save(wb))
+    sc.cell(row=row, column=_col("scorecard", "target")).value = "high"
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(_save(wb))
+    store.close()
+    run = lambda *a: (lambda o, e: (cli.main(["--db", str(db), "--lang", "en", "import", *a], out=o, err=e),  # noqa: E731
+                                    o.getvalue(), e.getvalue()))(io.StringIO(), io.StringIO())
+
+    code, out, err = run("--workspace", str(demo_ws), "--file", str(good), "--dry-run")
+    assert code == 0, err
+    assert f"{ind['owner']} → New Owner" in out and ind["name"] in out
+    code, out, err = run("--workspace", str(demo_ws), "--file", str(bad), "--dry-run")
+    assert code == 1 and "high" in err and t("field.target", "en") in err
+    code, out, err = run("--workspace", str(demo_ws), "--file", str(good))
+    assert code == 0, err
+    from strategy_core.store import Store
+    s = Store(db)
+    try:
+        assert next(i for i in bsc.list_indicators(s, demo_ws) if i["id"] == ind["id"])["owner"] == "New Owner"
+    finally:
+        s.close()
