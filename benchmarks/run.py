@@ -10,6 +10,11 @@
     tests/apptest.py drives it) on the generated database, against one rerun of an empty page
     (a minimal ``AppTest.from_string`` script). Goal: board rerun < 10 × the empty page.
 
+(c) Excel (benchmarks/excel.py). The styled export of every sheet against ``DataFrame.to_excel``
+    (openpyxl engine, unstyled) of the same rows; the import plan of that workbook (bounded
+    reading, header matching, every row checked and compared) against ``pandas.read_excel`` of
+    the same file. Goals: export ≤ to_excel; import ≤ read_excel.
+
 Each figure is the median of ``--repeats`` runs (default 5) after one untimed warm-up run.
 The page part adds what-ifs that show where a rerun goes (not goal figures): the board with its
 charts stubbed out; app.py alone with the page's script skipped (the floor under every page of the
@@ -263,6 +268,7 @@ def main(argv: list[str] | None = None, out=None) -> int:
     p.add_argument("--scale", type=float, default=1.0, help="size of the generated workspace (1.0 = full)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-page", action="store_true", help="skip the AppTest page benchmark")
+    p.add_argument("--no-excel", action="store_true", help="skip the Excel export / import benchmark")
     p.add_argument("--profile", action="store_true", help="print where the time goes (cProfile) on stderr")
     p.add_argument("--timeout", type=float, default=600, help="AppTest timeout per run, seconds")
     args = p.parse_args(argv)
@@ -305,10 +311,18 @@ def main(argv: list[str] | None = None, out=None) -> int:
             page = measure_page(db, wid, args.repeats, args.profile, args.timeout)
             say(f"    board rerun {page['board_rerun_s']['median']:.3f} s vs empty {page['empty_rerun_s']['median']:.4f} s"
                 f" → {page['board_vs_empty']}× (goal < {PAGE_GOAL:g}: {'met' if page['goal_met'] else 'NOT met'})")
+        excel = None
+        if not args.no_excel:
+            from benchmarks.excel import measure_excel
+            say(f"(c) Excel: export and import of every sheet vs pandas to_excel / read_excel, {args.repeats} runs each …")
+            excel = measure_excel(db, wid, on, args.repeats, timed, say)
+            say(f"    export {excel['export_vs_pandas']}× to_excel (goal ≤ 1: "
+                f"{'met' if excel['export_goal_met'] else 'NOT met'}); import {excel['import_vs_pandas']}× read_excel "
+                f"(goal ≤ 1: {'met' if excel['import_goal_met'] else 'NOT met'})")
         report = {"machine": {**machine(), "load_at_start": load_at_start},
                   "data": {"db": str(db) if tmp is None else None, "workspace_id": wid, "as_of": on.isoformat(),
                            "counts": counts, "generation_s": generation_s},
-                  "repeats": args.repeats, "rollup": rollup, "page": page,
+                  "repeats": args.repeats, "rollup": rollup, "page": page, "excel": excel,
                   "total_s": round(time.perf_counter() - t0, 1)}
         out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         out.flush()

@@ -59,9 +59,15 @@ def test_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
                 "apptest_compile_s"):
         assert len(page[key]["runs"]) == 1 and page[key]["median"] > 0, key
     assert page["what_if_frame_only_vs_empty"] > 0 and page["what_if_no_charts_vs_empty"] > 0
+    excel = report["excel"]     # the workbook of the generated workspace reads back with nothing to change
+    assert excel["import_errors"] == 0 and excel["import_changes"] == 0
+    assert excel["rows_per_sheet"] and excel["workbook_bytes"] > 0
+    for key in ("export_s", "pandas_to_excel_s", "import_s", "pandas_read_excel_s"):
+        assert len(excel[key]["runs"]) == 1 and excel[key]["median"] > 0, key
+    assert isinstance(excel["export_goal_met"], bool) and isinstance(excel["import_goal_met"], bool)
     # reusing the file measures the same workspace without generating it again
     again = io.StringIO()
-    assert run.main(["--db", str(db), "--reuse", "--repeats", "1", "--no-page"], out=again) == 0
+    assert run.main(["--db", str(db), "--reuse", "--repeats", "1", "--no-page", "--no-excel"], out=again) == 0
     second = json.loads(again.getvalue())
     assert second["data"]["workspace_id"] == report["data"]["workspace_id"]
-    assert second["data"]["generation_s"] is None and second["page"] is None
+    assert second["data"]["generation_s"] is None and second["page"] is None and second["excel"] is None
