@@ -141,7 +141,7 @@ def test_problems_are_named_by_sheet_cell_and_column_and_nothing_is_written(stor
     sheet = _sheet(wb, "okr", lang)
     r = HEADER_ROW + 1
     sheet.cell(row=r, column=_col("okr", "target")).value = "lots"
-    sheet.cell(row=r + 1, column=_col("okr", "level")).value = "CEO"     # the second row of the first objective
+    sheet.cell(row=r + 1, column=_col("okr", "level")).value = "CEO"     # on the second row of the first objective
     sheet.cell(row=r + 2, column=_col("okr", "kr_id")).value = 999999
     sc = _sheet(wb, "scorecard", lang)
     sc.cell(row=HEADER_ROW + 1, column=_col("scorecard", "comparator")).value = "≈"
@@ -155,7 +155,8 @@ def test_problems_are_named_by_sheet_cell_and_column_and_nothing_is_written(stor
     assert f"“{okr_name}”单元格 {target_letter}{r}（{t('field.target', lang)}）" in text
     assert "lots" in text
     level_letter = chr(64 + _col("okr", "level"))
-    assert f"{level_letter}{r + 1}" in text and t("xl.import.error.inconsistent", lang, first=r) in text
+    # the edit on the objective's second row is taken as the edit (its first row is untouched), and refused
+    assert f"{level_letter}{r + 1}" in text and "CEO" in text and t("okr.level.company", lang) in text
     assert "999999" in text
     assert "≈" in text and "≥" in text
     assert "hourly" in text and t("bsc.frequency.monthly", lang) in text, "the allowed words are listed"
@@ -163,6 +164,28 @@ def test_problems_are_named_by_sheet_cell_and_column_and_nothing_is_written(stor
     with pytest.raises(importer.ImportError_):
         importer.apply_import(store, demo_ws, plan)
     assert _content(store, demo_ws) == before
+
+
+def test_an_objective_edited_on_one_of_its_rows_is_taken_edits_that_disagree_are_named(store, demo_ws):
+    lang = "zh"
+    data = export_workbook(store, demo_ws, lang, on=ON, sheets=["okr"])
+    wb = _book(data)
+    sheet = _sheet(wb, "okr", lang)
+    oid = next(o for o in okr.list_objectives(store, demo_ws)
+               if sum(k["objective_id"] == o["id"] for k in okr.list_key_results(store, demo_ws)) >= 3)["id"]
+    rows = [r for r in range(HEADER_ROW + 1, sheet.max_row + 1)
+            if sheet.cell(row=r, column=_col("okr", "o_id")).value == oid]
+    sheet.cell(row=rows[1], column=_col("okr", "o_owner")).value = "新负责人"     # only on its second row
+    plan = _plan(store, demo_ws, _save(wb))
+    assert plan.errors == [], plan.lines(lang)
+    (change,) = plan.changes
+    assert (change.table, change.id, change.values) == ("objective", oid, {"owner": "新负责人"})
+    sheet.cell(row=rows[2], column=_col("okr", "o_owner")).value = "另一个人"      # a second, different edit
+    plan = _plan(store, demo_ws, _save(wb))
+    assert not plan.ok and plan.changes == []
+    text = "\n".join(plan.lines(lang))
+    assert f"{chr(64 + _col('okr', 'o_owner'))}{rows[2]}" in text
+    assert t("xl.import.error.inconsistent", lang, first=rows[1]) in text
 
 
 def test_a_stale_plan_is_refused(store, demo_ws):

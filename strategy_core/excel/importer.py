@@ -369,10 +369,11 @@ class _Planner:
     def group(self, sheet: _Sheet, head_cols: tuple[str, ...], head_id: str, existing: dict[int, Any],
               table: str) -> list[tuple[int | None, list[_Row]]]:
         """Rows grouped by the parent they describe: by its id, or (no id) by the parent's cells.
-        Rows of one id must agree on every parent cell."""
+        Rows of one id should agree on every parent cell. When they do not, the rows that still
+        read as the workspace has it are the untouched copies and the others the edit: an owner
+        changed on one of an objective's three KR rows is taken. Edits that disagree are an error."""
         groups: dict[Any, tuple[int | None, list[_Row]]] = {}
-        first: dict[Any, _Row] = {}
-        seen: dict[int, int] = {}
+        split: set[Any] = set()
         for r in sheet.rows:
             id_ = self.ident(sheet, r, head_id, existing, table, {}) if head_id in sheet.cols else None
             if id_ is False:
@@ -382,19 +383,76 @@ class _Planner:
                 continue    # no parent on this row at all (e.g. a findings-only line of the onion)
             key = ("id", id_) if id_ is not None else ("cells", cells)
             if key in groups:
-                f = first[key]
-                for j, c in enumerate(head_cols):
-                    fcell = _norm(f.cells.get(c)) if not _blank(f.cells.get(c)) else ""
-                    if fcell != cells[j]:
-                        self.error(sheet, r.n, c, FieldError(c, "xl.import.error.inconsistent", {"first": f.n}))
-                        break
+                if self._head(groups[key][1][0], head_cols) != cells:
+                    split.add(key)
                 groups[key][1].append(r)
             else:
                 groups[key] = (id_, [r])
-                first[key] = r
-            if id_ is not None:
-                seen[id_] = r.n
+        for key in split:
+            id_, rows = groups[key]
+            shown = self._as_exported(sheet, head_id).get(id_)
+            edited = [r for r in rows if shown is None or not self._reads_as(sheet, r, head_cols, shown)]
+            variants = {self._head(r, head_cols) for r in edited}
+            if len(variants) == 1:
+                rows[:] = edited[:1] + [r for r in rows if r is not edited[0]]   # the edit leads
+                continue
+            base = edited[0]
+            for r in edited[1:]:
+                c = next((c for j, c in enumerate(head_cols) if self._head(r, head_cols)[j]
+                          != self._head(base, head_cols)[j]), head_cols[0])
+                if self._head(r, head_cols) != self._head(base, head_cols):
+                    self.error(sheet, r.n, c, FieldError(c, "xl.import.error.inconsistent", {"first": base.n}))
         return list(groups.values())
+
+    @staticmethod
+    def _head(r: _Row, head_cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_norm(r.cells.get(c)) if not _blank(r.cells.get(c)) else "" for c in head_cols)
+
+    def _as_exported(self, sheet: _Sheet, head_id: str) -> dict[int, dict[str, Any]]:
+        """The sheet's rows as an export of the workspace writes them now, by parent id (made once)."""
+        cache = self.__dict__.setdefault("_exported", {})
+        if sheet.key not in cache:
+            from strategy_core.excel import export as X
+            ctx = X._Ctx(self.store, self.wid, self.ws, self.lang_of(sheet),
+                         tracking.today_in(self.year, self.today))
+            rows: dict[int, dict[str, Any]] = {}
+            for row in X.ROWS[sheet.key](ctx):
+                if row.get(head_id) is not None:
+                    rows.setdefault(row[head_id], row)
+            cache[sheet.key] = rows
+        return cache[sheet.key]
+
+    def _reads_as(self, sheet: _Sheet, r: _Row, head_cols: tuple[str, ...], shown: dict[str, Any]) -> bool:
+        """Whether the row's parent cells say what the export wrote (words in either language, numbers
+        and dates typed as text)."""
+        for c in head_cols:
+            cell, value = r.cells.get(c), shown.get(c)
+            if _blank(cell) and _blank(value):
+                continue
+            if _blank(cell) or _blank(value):
+                return False
+            if isinstance(value, str):
+                col = _col(sheet.key, c)
+                words = {_norm(value)}
+                if value in col.choices or value.startswith("status."):
+                    words = {_norm(t(value, lang)) for lang in LANGS}
+                elif c in ("comparator", "trigger_comparator"):
+                    words = {_norm(value), _norm(bsc.COMPARATOR_SYMBOL.get(value, value))}
+                if _norm(cell) not in words:
+                    return False
+            elif isinstance(value, (dt.date, dt.datetime)):
+                try:
+                    if F.date(c, cell) != (value.date() if isinstance(value, dt.datetime) else value):
+                        return False
+                except ValidationError:
+                    return False
+            else:
+                try:
+                    if not _same(F.number(c, cell), value):
+                        return False
+                except ValidationError:
+                    return False
+        return True
 
     def values(self, r: _Row, mapping: dict[str, str], sheet: _Sheet) -> dict[str, Any]:
         """Raw cells for a cleaner: column key → field name, only the columns the sheet has."""
