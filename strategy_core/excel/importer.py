@@ -82,6 +82,14 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _fraction(name: str, value: Any) -> float | None:
+    """A number held as a fraction and shown as a percentage: '50%' typed as text is 0.5."""
+    x = F.number(name, value)
+    if x is not None and isinstance(value, str) and ("%" in value or "％" in value):
+        return x / 100
+    return x
+
+
 def _letter(index: int) -> str:
     s, n = "", index + 1
     while n:
@@ -258,6 +266,7 @@ class _Planner:
         self.krs: dict[int, dict] = {k["id"]: dict(k) for k in store.rows("key_result", wid)}
         self.objectives: dict[int, dict] = {o["id"]: dict(o) for o in store.rows("objective", wid)}
         self.indicators: dict[int, dict] = {i["id"]: dict(i) for i in bsc.list_indicators(store, wid)}
+        self.retired: dict[int, dict] = {i["id"]: dict(i) for i in bsc.list_indicators(store, wid, retired=True)}
 
     # -- helpers ---------------------------------------------------------------------------------
     def temp_id(self) -> int:
@@ -374,14 +383,23 @@ class _Planner:
         changed on one of an objective's three KR rows is taken. Edits that disagree are an error."""
         groups: dict[Any, tuple[int | None, list[_Row]]] = {}
         split: set[Any] = set()
+        last: Any = None
         for r in sheet.rows:
             id_ = self.ident(sheet, r, head_id, existing, table, {}) if head_id in sheet.cols else None
             if id_ is False:
                 continue
             cells = tuple(_norm(r.cells.get(c)) if not _blank(r.cells.get(c)) else "" for c in head_cols)
             if id_ is None and not any(cells):
-                continue    # no parent on this row at all (e.g. a findings-only line of the onion)
+                # no parent written on this row: by hand, people write an objective (a plan, a risk)
+                # once and its KRs (items, plans B and C) on the rows below it
+                if last is not None:
+                    groups[last][1].append(r)
+                else:
+                    self.error(sheet, r.n, head_cols[0] if head_cols else None,
+                               FieldError(head_cols[0] if head_cols else "row", "xl.import.error.no_parent", {}))
+                continue
             key = ("id", id_) if id_ is not None else ("cells", cells)
+            last = key
             if key in groups:
                 if self._head(groups[key][1][0], head_cols) != cells:
                     split.add(key)
@@ -393,9 +411,10 @@ class _Planner:
             shown = self._as_exported(sheet, head_id).get(id_)
             edited = [r for r in rows if shown is None or not self._reads_as(sheet, r, head_cols, shown)]
             variants = {self._head(r, head_cols) for r in edited}
-            if len(variants) == 1:
-                rows[:] = edited[:1] + [r for r in rows if r is not edited[0]]   # the edit leads
-                continue
+            if len(variants) <= 1:
+                if edited:
+                    rows[:] = edited[:1] + [r for r in rows if r is not edited[0]]   # the edit leads
+                continue   # (none edited: the rows only write the same thing differently)
             base = edited[0]
             for r in edited[1:]:
                 c = next((c for j, c in enumerate(head_cols) if self._head(r, head_cols)[j]
@@ -466,7 +485,9 @@ class _Planner:
         return {i: k.get("statement") for i, k in self.krs.items()}
 
     def indicator_texts(self) -> dict[int, str]:
-        return {i: x.get("name") for i, x in self.indicators.items()}
+        """Indicators by name — retired ones too: readings, reviews and risks still name them."""
+        return {**{i: x.get("name") for i, x in self.retired.items()},
+                **{i: x.get("name") for i, x in self.indicators.items()}}
 
     def lang_of(self, sheet: _Sheet) -> str:
         return "zh" if re.search(r"[\u4e00-\u9fff]", sheet.name) else "en"
@@ -502,7 +523,8 @@ class _Planner:
             kept_o.add(oid)
             first = rows[0]
             raw = self.values(first, self.O_COLS, sheet)
-            raw["level"] = self.choice_col(sheet, first, "level", lang) if "level" in sheet.cols else None
+            if "level" in sheet.cols:
+                raw["level"] = self.choice_col(sheet, first, "level", lang)
             if "perspective" in sheet.cols:
                 raw["perspective"] = self.choice_col(sheet, first, "perspective", lang)
             objs.append((oid, id_ is None, first, raw))
@@ -608,6 +630,8 @@ class _Planner:
         lang = self.lang_of(sheet)
         old = {i["id"]: i for i in bsc.list_indicators(self.store, self.wid)}
         links = [lk for lk in self.store.rows("indicator_kr", self.wid)]
+        smap = self.store.rows("strategy_link", self.wid)
+        readings = self.store.rows("reading", self.wid)
         full = "id" in sheet.cols and any(not _blank(r.cells.get("id")) for r in sheet.rows)
         seen: dict[int, int] = {}
         kept: set[int] = set()
@@ -646,7 +670,8 @@ class _Planner:
                         hit = self.resolve(sheet, _Row(r.n, {"krs": line}), "krs", statements, "key_result")
                         if hit is not None and hit is not False:
                             want.add(hit)
-                have = {lk["key_result_id"]: lk for lk in links if lk["indicator_id"] == iid}
+                have = {lk["key_result_id"]: lk for lk in links        # (a link to a deleted KR is not shown)
+                        if lk["indicator_id"] == iid and lk["key_result_id"] in statements}
                 for kid in sorted(want - set(have)):
                     self.plan.changes.append(Change("add", "scorecard", "indicator_kr", self.temp_id(),
                                                     f"{clean['name']} ↔ {statements.get(kid)}", r.n,
@@ -659,9 +684,16 @@ class _Planner:
                 if iid not in kept:
                     self.indicators.pop(iid, None)
                     self.remove("scorecard", "indicator", i, i["name"])
+                    # what deleting it on the scorecard page takes along: KR links, map links, readings
                     for lk in links:
                         if lk["indicator_id"] == iid:
-                            self.remove("scorecard", "indicator_kr", lk, i["name"], via_hook=False)
+                            self.remove("scorecard", "indicator_kr", lk, i["name"])
+                    for lk in smap:
+                        if ("indicator", iid) in ((lk["cause_kind"], lk["cause_id"]), (lk["effect_kind"], lk["effect_id"])):
+                            self.remove("scorecard", "strategy_link", lk, i["name"])
+                    for rd in readings:
+                        if rd["indicator_id"] == iid:
+                            self.remove("scorecard", "reading", rd, f"{i['name']} · {rd['date']}")
         else:
             self.plan.notes.append(FieldError("scorecard", "xl.import.note.adds_only", {"sheet": sheet.name}))
 
@@ -785,6 +817,8 @@ class _Planner:
         statements = self.kr_texts()
         kept: set[int] = set()
         keys: dict[tuple[str, dt.date], int] = {}
+        taken = {(weekly.person_key(p["person"]), p["week_start"]): i for i, p in old.items()}
+        listed = {id_ for id_, _ in groups if id_ is not None}
         seen_items: dict[int, int] = {}
         for id_, rows in groups:
             first = rows[0]
@@ -802,6 +836,16 @@ class _Planner:
                                                                     {"first": keys[key]}))
                 continue
             keys[key] = first.n
+            other = taken.get(key)
+            if other is not None and other != id_ and not (full and other not in listed):
+                self.error(sheet, first.n, "week_start", FieldError("week_start", "weekly.error.duplicate", {
+                    "person": clean["person"], "week": clean["week_start"].isoformat()}))
+                continue
+            if id_ is not None and (weekly.person_key(old[id_]["person"]), old[id_]["week_start"]) != key:
+                # its check-ins are dated in that week: a plan for another person or week is a new row
+                col = "week_start" if old[id_]["week_start"] != clean["week_start"] else "person"
+                self.error(sheet, first.n, col, FieldError(col, "xl.import.error.plan_identity", {}))
+                continue
             if id_ is None:
                 clean.update(workspace_id=self.wid)
             self.change(sheet, "weekly_plan", pid, f"{clean['person']} · {clean['week_start']}", first.n, clean,
@@ -818,9 +862,29 @@ class _Planner:
                 if iid is False:
                     ok = False
                     continue
-                base = old_items.get(iid) or {}
+                # compared as the sheet shows it: the KR value of its check-in (corrected on the check-ins page)
+                base = weekly._shown(old_items[iid], check_ins) if iid else {}
                 raw = {"id": iid, **{f: base.get(f) for f in ("text", "key_result_id", "kr_value", "done")},
                        **self.values(r, self.IT_COLS, sheet)}
+                if iid and base.get("key_result_id") is not None and base["key_result_id"] not in self.krs \
+                        and _blank(r.cells.get("key_result")):
+                    # its KR was deleted in the workbench (the export leaves the KR empty): the KR and its
+                    # value stay as they are; only the text and the tick can change
+                    try:
+                        text = F.text("item_text", raw.get("text"), required=True, max_len=weekly.ITEM_TEXT_MAX)
+                    except ValidationError as e:
+                        self.errors_from(sheet, r.n, e, {"item_text": "item"})
+                        ok = False
+                        continue
+                    done = bool(self.choice(sheet, r, "done", _YES_NO, [t("xl.yes", lang), t("xl.no", lang)])) \
+                        if "done" in sheet.cols else bool(base.get("done"))
+                    item = {"id": iid, "text": text, "key_result_id": base["key_result_id"],
+                            "kr_value": base.get("kr_value"), "done": done}
+                    items.append(item)
+                    c = self.change(sheet, "plan_item", iid, text, r.n, {"text": text, "done": done}, base,
+                                    {k: v for k, v in i_labels.items() if k in ("text", "done")}, via_hook=True)
+                    item_changes = item_changes or c is not None
+                    continue
                 if "key_result" in sheet.cols:
                     kr = self.resolve(sheet, r, "key_result", statements, "key_result")
                     if kr is False:
@@ -854,7 +918,8 @@ class _Planner:
                 dropped = []
             for i in dropped:
                 self.remove("weekly", "plan_item", i, i["text"], via_hook=True)
-            if ok and (item_changes or dropped):
+            confidence_moved = id_ is not None and not _same(old[id_].get("confidence"), clean.get("confidence"))
+            if ok and (item_changes or dropped or (confidence_moved and mine_old)):   # the form copies it too
                 self.plan.hooks.append(_weekly_hook(self.ws, pid, clean, items, mine_old, check_ins, self.today))
         if full:
             for pid, p in old.items():
@@ -888,6 +953,8 @@ class _Planner:
         kept_r: set[int] = set()
         keys: dict[tuple, int] = {}
         seen_r: dict[int, int] = {}
+        taken = {(p["day"], daily.person_key(p.get("owner"))): i for i, p in old.items()}
+        listed = {id_ for id_, _ in groups if id_ is not None}
         for id_, rows in groups:
             first = rows[0]
             rid = id_ if id_ is not None else self.temp_id()
@@ -904,6 +971,13 @@ class _Planner:
                                                              {"first": keys[key]}))
                 continue
             keys[key] = first.n
+            other = taken.get(key)
+            if other is not None and other != id_ and not (full and other not in listed):
+                owner = old[other].get("owner")
+                self.error(sheet, first.n, "day", FieldError("day", "daily.error.duplicate_owner" if owner else
+                                                             "daily.error.duplicate",
+                                                             {"day": clean["day"].isoformat(), "owner": owner}))
+                continue
             if id_ is None:
                 clean.update(workspace_id=self.wid)
             self.change(sheet, "daily_report", rid, f"{clean['day']} · {clean.get('owner') or ''}".strip(" ·"),
@@ -932,7 +1006,8 @@ class _Planner:
                 seen_ind[ind_id] = r.n
                 try:
                     rc = tracking.clean_reading({**base, **self.values(r, self.R_COLS, sheet), "date": clean["day"]},
-                                                indicator=self.indicators.get(ind_id, {}), year=self.year)
+                                                indicator=self.indicators.get(ind_id) or self.retired.get(ind_id, {}),
+                                                year=self.year)
                 except ValidationError as e:
                     self.errors_from(sheet, r.n, e, {"value": "value", "comment": "comment", "date": "day"})
                     continue
@@ -977,6 +1052,9 @@ class _Planner:
             a_labels["gap_closed"] = _col("review", "gap_closed").label
         texts = {"key_result": self.kr_texts(), "indicator": self.indicator_texts()}
         gone_words = {_norm(t("review.subject_gone", lg)) for lg in LANGS}
+        taken = {(v["kind"], v["period_end"]): i for i, v in old.items()}
+        listed = {id_ for id_, _ in groups if id_ is not None}
+        keys: dict[tuple, int] = {}
         kept: set[int] = set()
         kept_e: set[int] = set()
         seen_f: dict[int, int] = {}
@@ -1006,6 +1084,13 @@ class _Planner:
                 continue
             clean = {"kind": kind, "period_start": start, "period_end": end, "held_on": held,
                      "attendees": c.values["attendees"], "summary": c.values.get("summary")}
+            key = (kind, end)
+            other = taken.get(key)
+            if key in keys or (other is not None and other != id_ and not (full and other not in listed)):
+                self.error(sheet, first.n, "period_end", FieldError("period_end", "review.error.duplicate", {
+                    "period": review.period_label(kind, end)}))
+                continue
+            keys[key] = first.n
             if id_ is None:
                 clean.update(workspace_id=self.wid)
             self.change(sheet, "review", vid, f"{t('review.kind.' + kind, lang)} · {end}", first.n, clean,
@@ -1052,6 +1137,8 @@ class _Planner:
                         if f == "cause":
                             fc(f, F.text, {**base, **self.values(r, self.FI_COLS, sheet)}.get(f), max_len=F.TEXT_MAX,
                                multiline=True)
+                        elif f == "gap" or skind == "key_result":     # fractions, shown as % (0.5 = 50 %)
+                            fc(f, _fraction, {**base, **self.values(r, self.FI_COLS, sheet)}.get(f))
                         else:
                             fc(f, F.number, {**base, **self.values(r, self.FI_COLS, sheet)}.get(f))
                     try:
@@ -1103,6 +1190,13 @@ class _Planner:
             for i, x in rows_.items():
                 if x["review_id"] in removed or (full_e and x["review_id"] in old and i not in kept_e):
                     self.remove("review", table, x, x.get("what") or x.get("cause") or x.get("subject_kind"))
+        # as deleting a review does: the answers it recorded to earlier adjustments are taken back
+        answered = [a for a in old_a.values() if a.get("responded_in") in removed and a["review_id"] not in removed
+                    and not any(c.table == "adjustment" and c.id == a["id"] for c in self.plan.changes)]
+        for a in answered:
+            self.plan.changes.append(Change("change", "review", "adjustment", a["id"], a["what"], None,
+                                            {"response": None, "gap_closed": None, "responded_in": None},
+                                            [Diff("field.response", a.get("response"), None)]))
         if not full:
             self.plan.notes.append(FieldError("review", "xl.import.note.adds_only", {"sheet": sheet.name}))
 
@@ -1131,7 +1225,9 @@ class _Planner:
             p_labels["label"] = _col("risk", "label").label
         targets = risk.trigger_targets(list(self.indicators.values()), list(self.krs.values()))
         texts = {k: (v.get("statement") if k[0] == "key_result" else v.get("name")) for k, v in targets.items()}
+        texts.update({("indicator", i): x.get("name") for i, x in self.retired.items()})
         by_number = dict(enumerate(texts.values()))
+        gone_words = {_norm(t("review.subject_gone", lg)) for lg in LANGS}
         kept: set[int] = set()
         kept_p: set[int] = set()
         seen_p: dict[int, int] = {}
@@ -1148,18 +1244,29 @@ class _Planner:
             if "trigger_comparator" in sheet.cols:
                 raw["trigger_comparator"] = self.choice(sheet, first, "trigger_comparator", _COMPARATORS,
                                                         list(bsc.COMPARATOR_SYMBOL.values()))
+            was = (old[id_]["trigger_kind"], old[id_]["trigger_id"]) if id_ is not None and \
+                old[id_].get("trigger_kind") else None
             if "trigger" in sheet.cols:
-                hit = self.resolve(sheet, first, "trigger", by_number, "trigger")
-                if hit is False:
-                    continue
-                raw["trigger"] = list(texts)[hit] if hit is not None else None
+                cell = first.cells.get("trigger")
+                if was is not None and not _blank(cell) and _norm(cell) in gone_words:
+                    raw["trigger"] = was      # "(deleted)": the export's word for a KR deleted since; kept
+                else:
+                    hit = self.resolve(sheet, first, "trigger", by_number, "trigger")
+                    if hit is False:
+                        continue
+                    raw["trigger"] = list(texts)[hit] if hit is not None else None
             cleaned.append((vid, first, raw, rows, id_))
         tops = {vid: raw.get("name") for vid, _, raw, _, _ in cleaned if raw.get("top")}
         if not full:
             tops.update({i: r["name"] for i, r in old.items() if r["top"] and i not in tops})
         for vid, first, raw, rows, id_ in cleaned:
             try:
-                clean = risk.clean_risk(raw, targets=targets, other_top=[n for i, n in tops.items() if i != vid])
+                trig = raw.get("trigger") if "trigger" in raw else None
+                was = (old[id_]["trigger_kind"], old[id_]["trigger_id"]) if id_ is not None else None
+                # a trigger kept as it was may point at a KR deleted or an indicator retired since
+                allowed = {**targets, was: {"unit": None}} if trig is not None and tuple(trig) == was \
+                    and was not in targets else targets
+                clean = risk.clean_risk(raw, targets=allowed, other_top=[n for i, n in tops.items() if i != vid])
             except ValidationError as e:
                 self.errors_from(sheet, first.n, e, {**{v: k for k, v in self.RK_COLS.items()}, "level": "level",
                                                      "top": "top", "trigger": "trigger", "trigger_kind": "trigger",
