@@ -13,7 +13,7 @@ from strategy_core.store import Store
 from tests.browser import browser, server, settle
 
 PAGES = ["", "onion", "okr", "scorecard", "strategy_map", "weekly", "daily", "reviews", "risks", "board", "checkins",
-         "workspaces"]
+         "workspaces", "excel_import"]
 
 
 def main(out: Path, height: int = 1080) -> None:

@@ -7,42 +7,23 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import load_workbook
 
 from strategy_core import bsc, monitor, okr, onion, risk, tracking, weekly
 from strategy_core.errors import ConflictError
 from strategy_core.excel import importer
-from strategy_core.excel.export import COLUMNS, HEADER_ROW, IMPORTABLE, blank_template, export_workbook
+from strategy_core.excel.export import HEADER_ROW, IMPORTABLE, blank_template, export_workbook
 from strategy_core.i18n import t
-
-ON = dt.date(2026, 6, 30)
-TODAY = dt.date.today()
-
-
-def _book(data: bytes):
-    return load_workbook(io.BytesIO(data))
-
-
-def _save(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _sheet(wb, key, lang):
-    return wb[t(f"xl.sheet.{key}", lang)]
-
-
-def _col(key: str, col: str) -> int:
-    return [c.key for c in COLUMNS[key]].index(col) + 1
+from tests.workbooks import book as _book, col as _col, rows_of as _rows_of, save as _save, sheet as _sheet
 
 
 def _row_of(ws, key: str, id_col: str, id_: int) -> int:
-    c = _col(key, id_col)
-    for r in range(HEADER_ROW + 1, ws.max_row + 1):
-        if ws.cell(row=r, column=c).value == id_:
-            return r
-    raise AssertionError(f"id {id_} not in {key}")
+    rows = _rows_of(ws, key, id_col, id_)
+    assert rows, f"id {id_} not in {key}"
+    return rows[0]
+
+
+ON = dt.date(2026, 6, 30)
+TODAY = dt.date.today()
 
 
 def _content(store, wid) -> dict:

@@ -5,42 +5,15 @@ text. Each failed before its fix. Real workbooks (openpyxl), a real temp DuckDB 
 from __future__ import annotations
 
 import datetime as dt
-import io
-
-from openpyxl import load_workbook
 
 from strategy_core import bsc, daily, okr, review, risk, tracking, weekly
 from strategy_core.excel import importer
-from strategy_core.excel.export import COLUMNS, HEADER_ROW, blank_template, export_workbook
+from strategy_core.excel.export import HEADER_ROW, blank_template, export_workbook
 from strategy_core.i18n import t
+from tests.workbooks import book as _book, col as _col, rows_of as _rows_of, save as _save, sheet as _sheet
 
 ON = dt.date(2026, 6, 30)
 TODAY = dt.date.today()
-
-
-# -- helpers (copied from tests/test_excel_import.py, not imported) ------------------------------
-
-def _book(data: bytes):
-    return load_workbook(io.BytesIO(data))
-
-
-def _save(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _sheet(wb, key, lang):
-    return wb[t(f"xl.sheet.{key}", lang)]
-
-
-def _col(key: str, col: str) -> int:
-    return [c.key for c in COLUMNS[key]].index(col) + 1
-
-
-def _rows_of(ws, key: str, id_col: str, id_: int) -> list[int]:
-    c = _col(key, id_col)
-    return [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(row=r, column=c).value == id_]
 
 
 def _plan(store, wid, data, today=TODAY):

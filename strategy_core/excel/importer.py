@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from strategy_core import bsc, daily, okr, onion, review, risk, tracking, weekly
 from strategy_core import fields as F

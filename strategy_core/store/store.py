@@ -143,19 +143,26 @@ class Tx:
         wanted = set(ids)
         after = [{k: _plain(v) for k, v in r.items()} for r in self.query(
             f"SELECT * FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id", [min(ids), max(ids)]) if r["id"] in wanted]
+        self._audit_many(table, [a["id"] for a in after], None, [json.dumps(a, ensure_ascii=False) for a in after])
+        return ids
+
+    def _audit_many(self, table: str, ids: list[int], before: list[str] | None, after: list[str] | None,
+                    undoes: int | None = None) -> None:
+        """One audit event per row, written in bulk (before / after: JSON snapshots, or None for all)."""
+        import pandas as pd
         events = pd.DataFrame({
             "txn": self.txn, "workspace_id": self.workspace_id, "at_time": self.now, "actor": self.actor,
-            "action": self.action, "entity": table, "entity_id": [a["id"] for a in after],
-            "before": None, "after": [json.dumps(a, ensure_ascii=False) for a in after], "undoes": None})
+            "action": self.action, "entity": table, "entity_id": ids, "before": before, "after": after,
+            "undoes": undoes})
         self.cur.register("_bulk_events", events)
         try:
             self.cur.execute("INSERT INTO audit_event (id, txn, workspace_id, at_time, actor, action, entity, entity_id, "
                              "before, after, undoes) SELECT nextval('id_seq'), txn, workspace_id, at_time, actor, "
-                             "action, entity, entity_id, before, after, CAST(undoes AS BIGINT) FROM _bulk_events")
+                             "action, entity, entity_id, CAST(before AS VARCHAR), CAST(after AS VARCHAR), "
+                             "CAST(undoes AS BIGINT) FROM _bulk_events")
         finally:
             self.cur.unregister("_bulk_events")
-        self.events += len(after)
-        return ids
+        self.events += len(ids)
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
         assert table in ENTITY_TABLES
@@ -197,21 +204,10 @@ class Tx:
             self.cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM _undo_ids)")
         finally:
             self.cur.unregister("_undo_ids")
-        if not before:
-            return
-        events = pd.DataFrame({
-            "txn": self.txn, "workspace_id": self.workspace_id, "at_time": self.now, "actor": self.actor,
-            "action": self.action, "entity": table, "entity_id": [b["id"] for b in before],
-            "before": [json.dumps({k: _plain(v) for k, v in b.items()}, ensure_ascii=False) for b in before],
-            "after": None, "undoes": undoes})
-        self.cur.register("_undo_events", events)
-        try:
-            self.cur.execute("INSERT INTO audit_event (id, txn, workspace_id, at_time, actor, action, entity, entity_id, "
-                             "before, after, undoes) SELECT nextval('id_seq'), txn, workspace_id, at_time, actor, "
-                             "action, entity, entity_id, before, CAST(after AS VARCHAR), undoes FROM _undo_events")
-        finally:
-            self.cur.unregister("_undo_events")
-        self.events += len(before)
+        if before:
+            self._audit_many(table, [b["id"] for b in before],
+                             [json.dumps({k: _plain(v) for k, v in b.items()}, ensure_ascii=False) for b in before],
+                             None, undoes)
 
     def restore_snapshot(self, table: str, id_: int, snapshot: dict[str, Any] | None, undoes: int) -> None:
         """Put a row back exactly as a snapshot had it (None: the row did not exist)."""
