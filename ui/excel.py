@@ -163,3 +163,4 @@ def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
                     lambda code=code: filled_bytes(store, workspace_id, code, None, on), name=name,
                     help=t("xlui.workbook_help", lang, language=language, file=escape_md(name)), primary=code == lang)
     _show_errors(keys, version, lang)
+    st.page_link("pages/excel_import.py", label=t("xlui.import_link", lang), icon="📥")
