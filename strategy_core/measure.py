@@ -473,6 +473,14 @@ def _indicator_state_sorted(ind: dict, rows: list[dict], dates: list[dt.date], o
         else:
             history.append(entry)
             prev_p = p
+    return _indicator_state(iid, comparator, target, freq, history, rows[n - 1]["value"], dates[n - 1], on)
+
+
+def _indicator_state(iid: Any, comparator: str, target: float, freq: str | None,
+                     history: list[tuple[dt.date, float, str]], latest: float, last_date: dt.date,
+                     on: dt.date) -> IndicatorState:
+    """An indicator's state from its per-period history (oldest first) — shared by the row and the
+    column paths: the red streak ends at the last period, outdated after two periods of silence."""
     streak = 0
     expect = history[-1][0]
     for p, _v, st in reversed(history):
@@ -480,7 +488,6 @@ def _indicator_state_sorted(ind: dict, rows: list[dict], dates: list[dt.date], o
             break
         streak += 1
         expect = _previous_period(p, freq)
-    latest, last_date = rows[n - 1]["value"], dates[n - 1]
     last_status = history[-1][2]
     limit = 2 * PERIOD_DAYS.get(freq, PERIOD_DAYS["monthly"])
     status = OUTDATED if (on - last_date).days > limit else last_status
@@ -982,20 +989,8 @@ def _evaluate_indicators(indicators: list[dict], table: Any, on: dt.date) -> lis
         last[:-1] = periods[1:] != periods[:-1]
         history = list(zip(periods[last].astype("datetime64[D]").tolist(), values[last].tolist(),
                            status[last].tolist()))
-        streak = 0
-        expect = history[-1][0]
-        for p, _v, st in reversed(history):
-            if p != expect or st != RED:
-                break
-            streak += 1
-            expect = _previous_period(p, freq)
-        latest = history[-1][1]
-        last_date = days[-1:].astype("datetime64[D]").tolist()[0]
-        last_status = history[-1][2]
-        limit = 2 * PERIOD_DAYS.get(freq, PERIOD_DAYS["monthly"])
-        status_now = OUTDATED if (on - last_date).days > limit else last_status
-        out.append(IndicatorState(latest, last_date, status_now, achievement(comparator, target, latest), streak,
-                                  history, id=iid, last_status=last_status))
+        out.append(_indicator_state(iid, comparator, target, freq, history, history[-1][1],
+                                    days[-1:].astype("datetime64[D]").tolist()[0], on))
     return out
 
 
