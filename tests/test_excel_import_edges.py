@@ -297,3 +297,14 @@ def test_a_plan_confidence_changed_in_the_sheet_reaches_its_items_check_ins(stor
     assert plan.errors == [], plan.lines(lang)
     importer.apply_import(store, demo_ws, plan)
     assert store.row("check_in", item["check_in_id"])["confidence"] == new_conf
+
+
+def test_an_onion_parent_typed_as_a_decimal_is_refused_not_cut(store, demo_ws):
+    from strategy_core import onion
+    wb = _export(store, demo_ws, "en", ["onion"])
+    ws_ = _sheet(wb, "onion", "en")
+    child = next(n for n in onion.list_nodes(store, demo_ws) if n["parent_id"] is not None)
+    r = _rows_of(ws_, "onion", "id", child["id"])[0]
+    ws_.cell(row=r, column=_col("onion", "parent")).value = child["parent_id"] + 0.5
+    plan = _plan(store, demo_ws, _save(wb))
+    assert not plan.ok and str(child["parent_id"] + 0.5) in "\n".join(plan.lines("en"))

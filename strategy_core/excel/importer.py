@@ -726,6 +726,9 @@ class _Planner:
                 continue
             pid: Any = None
             if isinstance(raw, (int, float)) and not isinstance(raw, bool) or str(raw).strip().isdigit():
+                if not float(raw).is_integer():
+                    self.error(sheet, r.n, "parent", FieldError("parent", "xl.import.error.bad_id", {"value": str(raw)}))
+                    continue
                 pid = int(float(raw))
                 if pid not in names:
                     self.error(sheet, r.n, "parent", FieldError("parent", "xl.import.error.unknown_id",
