@@ -308,3 +308,13 @@ def test_an_onion_parent_typed_as_a_decimal_is_refused_not_cut(store, demo_ws):
     ws_.cell(row=r, column=_col("onion", "parent")).value = child["parent_id"] + 0.5
     plan = _plan(store, demo_ws, _save(wb))
     assert not plan.ok and str(child["parent_id"] + 0.5) in "\n".join(plan.lines("en"))
+
+
+def test_a_deleted_plan_id_column_is_named_once_not_as_an_unknown_id_per_row(store, demo_ws):
+    wb = _export(store, demo_ws, "en", ["weekly"])
+    ws_ = _sheet(wb, "weekly", "en")
+    ws_.delete_cols(_col("weekly", "plan_id"))
+    plan = _plan(store, demo_ws, _save(wb))
+    lines = plan.lines("en")
+    assert not plan.ok and len(lines) == 1
+    assert t("xl.col.plan_id", "en") in lines[0] and t("xl.col.item_id", "en") in lines[0]

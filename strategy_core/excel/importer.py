@@ -473,6 +473,17 @@ class _Planner:
                     return False
         return True
 
+    def ids_complete(self, sheet: _Sheet, child_id: str, parent_id: str) -> bool:
+        """A child's ID means something only under its parent's ID: with the parent's ID column
+        deleted and the child's kept, say which column is missing (once) instead of a message per row."""
+        if parent_id in sheet.cols or child_id not in sheet.cols or \
+                all(_blank(r.cells.get(child_id)) for r in sheet.rows):
+            return True
+        self.plan.errors.append(FieldError(parent_id, "xl.import.error.parent_id_missing", {
+            "sheet": sheet.name, "column_key": _col(sheet.key, parent_id).label,
+            "child_key": _col(sheet.key, child_id).label}))
+        return False
+
     def values(self, r: _Row, mapping: dict[str, str], sheet: _Sheet) -> dict[str, Any]:
         """Raw cells for a cleaner: column key → field name, only the columns the sheet has."""
         return {f: r.cells.get(col) for col, f in mapping.items() if col in sheet.cols}
@@ -808,6 +819,8 @@ class _Planner:
     IT_COLS = {"item": "text", "key_result": "key_result_id", "kr_value": "kr_value", "done": "done"}
 
     def sheet_weekly(self, sheet: _Sheet) -> None:
+        if not self.ids_complete(sheet, "item_id", "plan_id"):
+            return
         lang = self.lang_of(sheet)
         old = {p["id"]: p for p in weekly.list_plans(self.store, self.wid)}
         old_items = {i["id"]: i for i in self.store.rows("plan_item", self.wid)}
@@ -941,6 +954,8 @@ class _Planner:
     R_COLS = {"value": "value", "comment": "comment"}
 
     def sheet_daily(self, sheet: _Sheet) -> None:
+        if not self.ids_complete(sheet, "reading_id", "report_id"):
+            return
         old = {p["id"]: p for p in daily.list_reports(self.store, self.wid)}
         old_r = {r["id"]: r for r in self.store.rows("reading", self.wid) if r.get("daily_report_id") is not None}
         groups = self.group(sheet, tuple(c for c in self.D_COLS if c in sheet.cols), "report_id", old,
@@ -1037,6 +1052,8 @@ class _Planner:
     AD_COLS = {"what": "what", "owner": "owner", "due": "due", "response": "response"}
 
     def sheet_review(self, sheet: _Sheet) -> None:
+        if not self.ids_complete(sheet, "entry_id", "review_id"):
+            return
         lang = self.lang_of(sheet)
         old = {r["id"]: r for r in review._live_reviews(self.store, self.wid)}
         old_f = {f["id"]: f for f in self.store.rows("review_finding", self.wid)}
@@ -1210,6 +1227,8 @@ class _Planner:
                "expected_unit": "expected_unit", "channel": "channel"}
 
     def sheet_risk(self, sheet: _Sheet) -> None:
+        if not self.ids_complete(sheet, "plan_id", "risk_id"):
+            return
         lang = self.lang_of(sheet)
         old = {r["id"]: r for r in risk.list_risks(self.store, self.wid)}
         old_p = {p["id"]: p for p in risk.list_plans(self.store, self.wid)}
