@@ -340,3 +340,17 @@ def test_command_line_dry_run_prints_the_preview_and_an_error_exits_1(tmp_path, 
         assert next(i for i in bsc.list_indicators(s, demo_ws) if i["id"] == ind["id"])["owner"] == "New Owner"
     finally:
         s.close()
+
+
+def test_a_plan_can_be_pickled_and_applied_after(store, demo_ws):
+    """A page may keep the plan between reruns (Streamlit's session state pickles what it holds)."""
+    import pickle
+    wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["weekly"]))
+    ws_ = _sheet(wb, "weekly", "en")
+    r = HEADER_ROW + 1
+    ws_.cell(row=r, column=_col("weekly", "item")).value = "Renamed item"
+    plan = pickle.loads(pickle.dumps(_plan(store, demo_ws, _save(wb))))
+    assert plan.ok and plan.hooks
+    importer.apply_import(store, demo_ws, plan)
+    item_id = ws_.cell(row=r, column=_col("weekly", "item_id")).value
+    assert store.row("plan_item", item_id)["text"] == "Renamed item"

@@ -936,7 +936,7 @@ class _Planner:
                 self.remove("weekly", "plan_item", i, i["text"], via_hook=True)
             confidence_moved = id_ is not None and not _same(old[id_].get("confidence"), clean.get("confidence"))
             if ok and (item_changes or dropped or (confidence_moved and mine_old)):   # the form copies it too
-                self.plan.hooks.append(_weekly_hook(self.ws, pid, clean, items, mine_old, check_ins, self.today))
+                self.plan.hooks.append(_WeeklyItems(self.ws, pid, clean, items, mine_old, check_ins, self.today))
         if full:
             for pid, p in old.items():
                 if pid not in kept:
@@ -1342,13 +1342,22 @@ def _col(sheet_key: str, col_key: str) -> Col:
     return next(c for c in COLUMNS[sheet_key] if c.key == col_key)
 
 
-def _weekly_hook(ws: dict, plan_id: int, plan: dict, items: list[dict], existing: list[dict],
-                 check_ins: dict[int, dict], today: dt.date) -> Callable[[Tx, dict[int, int]], None]:
-    def write(tx: Tx, ids: dict[int, int]) -> None:
-        real = ids.get(plan_id, plan_id)
-        mapped = [{**i, "key_result_id": ids.get(i["key_result_id"], i["key_result_id"])} for i in items]
-        weekly._write_items(tx, ws, {**plan, "id": real}, mapped, existing, check_ins, today)
-    return write
+@dataclass
+class _WeeklyItems:
+    """Writes one weekly plan's items the way the weekly-plan form does (a KR value becomes that KR's
+    check-in). Plain data with a call, so a plan can be pickled."""
+    ws: dict
+    plan_id: int
+    plan: dict
+    items: list[dict]
+    existing: list[dict]
+    check_ins: dict[int, dict]
+    today: dt.date
+
+    def __call__(self, tx: Tx, ids: dict[int, int]) -> None:
+        real = ids.get(self.plan_id, self.plan_id)
+        mapped = [{**i, "key_result_id": ids.get(i["key_result_id"], i["key_result_id"])} for i in self.items]
+        weekly._write_items(tx, self.ws, {**self.plan, "id": real}, mapped, self.existing, self.check_ins, self.today)
 
 
 # -- entry points ------------------------------------------------------------------------------
