@@ -318,3 +318,11 @@ def test_a_deleted_plan_id_column_is_named_once_not_as_an_unknown_id_per_row(sto
     lines = plan.lines("en")
     assert not plan.ok and len(lines) == 1
     assert t("xl.col.plan_id", "en") in lines[0] and t("xl.col.item_id", "en") in lines[0]
+
+
+def test_review_rows_without_the_entry_column_are_told_apart_by_their_ids(store, demo_ws):
+    wb = _export(store, demo_ws, "zh", ["review"])
+    ws_ = _sheet(wb, "review", "zh")
+    ws_.delete_cols(_col("review", "entry"))
+    plan = _plan(store, demo_ws, _save(wb))
+    assert plan.errors == [] and plan.changes == [], plan.lines("zh")

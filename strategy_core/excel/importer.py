@@ -1124,6 +1124,8 @@ class _Planner:
                            if k in sheet.cols):
                     continue
                 entry = self.choice_col(sheet, r, "entry", lang) if "entry" in sheet.cols else None
+                if entry is None and ("entry" not in sheet.cols or _blank(r.cells.get("entry"))):
+                    entry = self._entry_kind(r, old_f, old_a)    # left empty: what the row holds says it
                 if entry is None:
                     self.error(sheet, r.n, "entry", FieldError("entry", "error.required", {}))
                     continue
@@ -1219,6 +1221,20 @@ class _Planner:
                                             [Diff("field.response", a.get("response"), None)]))
         if not full:
             self.plan.notes.append(FieldError("review", "xl.import.note.adds_only", {"sheet": sheet.name}))
+
+    def _entry_kind(self, r: _Row, findings: dict[int, Any], adjustments: dict[int, Any]) -> str | None:
+        """finding or adjustment, for a review row whose Entry cell is empty: by its ID, else by
+        which of the two kinds of columns it fills (None: it cannot be told)."""
+        raw = r.cells.get("entry_id")
+        try:
+            eid = None if _blank(raw) else int(float(raw))
+        except (TypeError, ValueError):
+            eid = None
+        if eid is not None and (eid in findings) != (eid in adjustments):
+            return "finding" if eid in findings else "adjustment"
+        has_adj = any(not _blank(r.cells.get(c)) for c in (*self.AD_COLS, "adj_status", "gap_closed"))
+        has_fin = any(not _blank(r.cells.get(c)) for c in self.FI_COLS)
+        return None if has_adj == has_fin else ("adjustment" if has_adj else "finding")
 
     # -- risks -------------------------------------------------------------------------------------
     RK_COLS = {"name": "name", "impact_share": "impact_share", "impact_text": "impact_text",
