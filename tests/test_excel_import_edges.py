@@ -326,3 +326,17 @@ def test_review_rows_without_the_entry_column_are_told_apart_by_their_ids(store,
     ws_.delete_cols(_col("review", "entry"))
     plan = _plan(store, demo_ws, _save(wb))
     assert plan.errors == [] and plan.changes == [], plan.lines("zh")
+
+
+def test_a_copied_row_that_keeps_its_item_id_is_named_as_a_duplicate(store, demo_ws):
+    wb = _export(store, demo_ws, "en", ["weekly"])
+    ws_ = _sheet(wb, "weekly", "en")
+    src = HEADER_ROW + 1
+    r = ws_.max_row + 1
+    for c in range(1, ws_.max_column + 1):
+        ws_.cell(row=r, column=c).value = ws_.cell(row=src, column=c).value
+    ws_.cell(row=r, column=_col("weekly", "item")).value = "A copy with a new text"
+    plan = _plan(store, demo_ws, _save(wb))
+    item_id = ws_.cell(row=src, column=_col("weekly", "item_id")).value
+    assert not plan.ok
+    assert t("xl.import.error.duplicate_id", "en", id=item_id, first=src) in "\n".join(plan.lines("en"))
