@@ -28,19 +28,24 @@ def _ops(plan):
     return [(c.op, c.table) for c in plan.changes]
 
 
+def _objective_rows(store, wid, wb, lang):
+    """An objective with two KRs or more, and the sheet rows it is written on."""
+    krs = okr.list_key_results(store, wid)
+    o = next(o for o in okr.list_objectives(store, wid) if sum(k["objective_id"] == o["id"] for k in krs) >= 2)
+    return o, _rows_of(_sheet(wb, "okr", lang), "okr", "o_id", o["id"])
+
+
 # -- crashes and errors where there is nothing wrong ------------------------------------------------
 
 def test_the_same_objective_typed_two_ways_on_its_rows_is_not_a_traceback(store, demo_ws):
     # An objective repeats on each of its KR rows. The user retypes the level on one row in the other
     # language ("Company" instead of 公司): both rows still say what the workspace has. _Planner.group
     # marks the objective as split, finds no edited row and takes edited[0] of an empty list:
-    # the user sees an IndexError traceback instead of "nothing to change".
+    # the user saw an IndexError traceback instead of "nothing to change".
     lang = "zh"
     wb = _export(store, demo_ws, lang, ["okr"])
     sheet = _sheet(wb, "okr", lang)
-    krs = okr.list_key_results(store, demo_ws)
-    o = next(o for o in okr.list_objectives(store, demo_ws) if sum(k["objective_id"] == o["id"] for k in krs) >= 2)
-    rows = _rows_of(sheet, "okr", "o_id", o["id"])
+    o, rows = _objective_rows(store, demo_ws, wb, lang)
     sheet.cell(row=rows[1], column=_col("okr", "level")).value = t(f"okr.level.{o['level']}", "en")
     plan = _plan(store, demo_ws, _save(wb))
     assert plan.errors == [] and plan.changes == []
@@ -48,13 +53,11 @@ def test_the_same_objective_typed_two_ways_on_its_rows_is_not_a_traceback(store,
 
 def test_a_date_retyped_as_text_on_one_row_of_an_objective_is_not_a_traceback(store, demo_ws):
     # Same path with a date: the period start typed as text "2026-01-01" on the second KR row of an
-    # objective (numbers and dates typed as text are promised to be fine) -> IndexError in group().
+    # objective (numbers and dates typed as text are promised to be fine) -> was an IndexError in group().
     lang = "en"
     wb = _export(store, demo_ws, lang, ["okr"])
     sheet = _sheet(wb, "okr", lang)
-    krs = okr.list_key_results(store, demo_ws)
-    o = next(o for o in okr.list_objectives(store, demo_ws) if sum(k["objective_id"] == o["id"] for k in krs) >= 2)
-    rows = _rows_of(sheet, "okr", "o_id", o["id"])
+    o, rows = _objective_rows(store, demo_ws, wb, lang)
     sheet.cell(row=rows[1], column=_col("okr", "period_start")).value = o["period_start"].isoformat()
     plan = _plan(store, demo_ws, _save(wb))
     assert plan.errors == [] and plan.changes == []

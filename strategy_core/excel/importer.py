@@ -262,6 +262,8 @@ class _Planner:
         self._temp = 0
         self._cells: set[tuple[str, str]] = set()
         self._indexes: dict[int, tuple[dict, dict[str, list[int]]]] = {}
+        self._positions: dict[str, int] = {}                        # next position per table
+        self._exported: dict[str, dict[int, dict[str, Any]]] = {}   # sheet → rows as exported now
         # the workspace as it will be after this import (updated sheet by sheet)
         self.krs: dict[int, dict] = {k["id"]: dict(k) for k in store.rows("key_result", wid)}
         self.objectives: dict[int, dict] = {o["id"]: dict(o) for o in store.rows("objective", wid)}
@@ -429,7 +431,7 @@ class _Planner:
 
     def _as_exported(self, sheet: _Sheet, head_id: str) -> dict[int, dict[str, Any]]:
         """The sheet's rows as an export of the workspace writes them now, by parent id (made once)."""
-        cache = self.__dict__.setdefault("_exported", {})
+        cache = self._exported
         if sheet.key not in cache:
             from strategy_core.excel import export as X
             ctx = X._Ctx(self.store, self.wid, self.ws, self.lang_of(sheet),
@@ -624,8 +626,6 @@ class _Planner:
             self.plan.notes.append(FieldError("okr", "xl.import.note.adds_only", {"sheet": sheet.name}))
 
     def _next(self, table: str) -> int:
-        if not hasattr(self, "_positions"):
-            self._positions: dict[str, int] = {}
         if table not in self._positions:
             rows = self.store.rows(table, self.wid)
             self._positions[table] = max((r.get("position") or 0 for r in rows), default=-1) + 1
