@@ -58,13 +58,13 @@ def measure_excel(db: Path, wid: int, on: dt.date, repeats: int,
         frames = {name: pd.DataFrame(r) for name, r in rows.items()}
         counts = {name: len(r) for name, r in rows.items()}
         say(f"    sheets: {counts}")
-        export_s, data = timed(lambda: export_workbook(store, wid, lang, on=on), repeats)
+        export_s, data = timed(lambda: export_workbook(store, wid, lang, on=on, today=on), repeats)
         pandas_export_s, _ = timed(lambda: _to_excel(frames), repeats)
         say(f"    export {export_s['median']:.2f} s vs to_excel {pandas_export_s['median']:.2f} s")
         plan_holder: dict[str, Any] = {}
 
         def plan():
-            plan_holder["plan"] = importer.plan_import(store, wid, data, "bench.xlsx")
+            plan_holder["plan"] = importer.plan_import(store, wid, data, "bench.xlsx", today=on)
             return plan_holder["plan"]
         import_s, _ = timed(plan, repeats)
         pandas_import_s, _ = timed(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl"),

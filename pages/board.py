@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from strategy_core import bsc, charts, monitor, okr, risk, tracking
+from strategy_core import bsc, charts, monitor, okr, risk
 from strategy_core.numbers import format_money, format_number, format_value
 from ui import excel, frame, state
 from ui.forms import escape_md
@@ -106,7 +106,7 @@ wid = state.require_workspace()
 ws = store.get_workspace(wid)
 year = ws["year"]
 c0, c1, c2, c3, c4 = st.columns([1.1, 1, 1, 1, 1])
-on = c0.date_input(tr("board.as_of"), value=tracking.today_in(year), min_value=dt.date(year, 1, 1),
+on = c0.date_input(tr("board.as_of"), value=state.as_of(year), min_value=dt.date(year, 1, 1),
                    max_value=dt.date(year, 12, 31), key="board_on", format="YYYY-MM-DD")
 snap, board = state.board_and_snapshot(store, wid, on)
 excel.download_section(store, wid, "board", lang, on=on)

@@ -18,7 +18,8 @@ st.caption(tr("track.intro"))
 wid = state.require_workspace()
 
 ws = store.get_workspace(wid)
-today = tracking.today_in(ws["year"])
+today = state.as_of(ws["year"])
+state.show_as_of(today)
 objectives = {o["id"]: o for o in okr.list_objectives(store, wid)}
 krs = {k["id"]: k for k in okr.list_key_results(store, wid)}
 indicators = {i["id"]: i for i in bsc.list_indicators(store, wid)}

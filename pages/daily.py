@@ -24,7 +24,8 @@ excel.download_section(store, wid, "daily", lang)
 
 ws = store.get_workspace(wid)
 year = ws["year"]
-today = tracking.today_in(year)
+today = state.as_of(year)
+state.show_as_of(today)
 indicators = bsc.list_indicators(store, wid)
 readings = tracking.list_readings(store, wid)
 reports = daily.list_reports(store, wid)
@@ -70,7 +71,7 @@ elif report is None:
         st.caption(tr("daily.nothing_due"))
     st.button(tr("daily.start"), type="primary", key="daily_start",
               on_click=pick.submit(lambda v: daily.create_report(store, wid, v["day"], v["owner"] or None, None,
-                                                                 state.actor()),
+                                                                 state.actor(), today=state.today()),
                                    ["day", "owner"], ok=tr("daily.started")))
 else:
     rid = report["id"]

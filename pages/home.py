@@ -1,7 +1,7 @@
 """Overview: where the team stands in the 7-day setup, open findings, the next step."""
 import streamlit as st
 
-from strategy_core import demo, progress, review, tracking
+from strategy_core import progress, review
 from ui import frame, state
 from ui.forms import escape_md
 
@@ -21,14 +21,14 @@ if wid is None:
         st.page_link("pages/workspaces.py", label=tr("home.create_workspace"), icon="➕")
     with c2:
         def _load_demo() -> None:
-            state.set_workspace(demo.load(store, state.lang(), actor=state.actor()))
-            state.flash(tr("home.demo_loaded"))
+            state.set_workspace(state.load_demo(state.lang()))
         st.button(tr("home.load_demo"), type="primary", on_click=_load_demo, key="home_load_demo")
     st.stop()
 
 ws = store.get_workspace(wid)
-ov = progress.overview(store, wid)
-st.caption(tr("home.caption", name=escape_md(ws["name"]), year=ws["year"]))
+today = state.as_of(ws["year"])
+ov = progress.overview(store, wid, today)
+st.caption(tr("home.caption", name=escape_md(ws["name"]), year=ws["year"]) + " · " + tr("common.as_of", date=today.isoformat()))
 
 nxt = ov.next_step
 m1, m2, m3 = st.columns(3)
@@ -69,7 +69,7 @@ for col, step in zip(cols, ov.steps):
             if part.page:
                 st.page_link(f"pages/{part.page}.py", label=tr("home.open"), icon="↗️")
 
-adjustments = review.open_adjustments(store, wid, tracking.today_in(ws["year"]))
+adjustments = review.open_adjustments(store, wid, today)
 if adjustments:
     st.subheader(tr("home.open_adjustments", count=len(adjustments)))
     for a in adjustments[:8]:

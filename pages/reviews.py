@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, review, tracking
+from strategy_core import bsc, review
 from strategy_core.numbers import format_number
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms
@@ -25,7 +25,8 @@ excel.download_section(store, wid, "review", lang)
 
 ws = store.get_workspace(wid)
 year = ws["year"]
-today = tracking.today_in(year)
+today = state.as_of(year)
+state.show_as_of(today)
 snap, _ = state.board_and_snapshot(store, wid, today)
 krs = {k["id"]: k for k in snap.key_results}
 retired = bsc.list_indicators(store, wid, retired=True)

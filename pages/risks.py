@@ -24,7 +24,9 @@ currency = ws["currency"] or "CNY"
 risks = risk.list_risks(store, wid)
 plans = risk.list_plans(store, wid)
 annual = risk.annual_revenue(store, wid)
-snap, board = state.board_and_snapshot(store, wid, None)
+on = state.as_of(ws["year"])
+state.show_as_of(on)
+snap, board = state.board_and_snapshot(store, wid, on)
 targets = risk.trigger_targets(snap.indicators, snap.key_results)
 by_id = {r["id"]: r for r in risks}
 

@@ -3,7 +3,7 @@ warning bands, frequency, owner and links to KRs."""
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, okr, tracking
+from strategy_core import bsc, okr
 from strategy_core.numbers import format_number, format_value
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, save_and_delete
@@ -25,7 +25,9 @@ indicators = bsc.list_indicators(store, wid)
 links = bsc.indicator_links(store, wid)
 krs = okr.list_key_results(store, wid)
 kr_label = {k["id"]: k["statement"] for k in krs}
-board = state.board(store, wid)
+on = state.as_of(ws["year"])
+board = state.board(store, wid, on)
+state.show_as_of(on)
 IND_FIELDS = ["perspective", "name", "unit", "comparator", "target", "band", "frequency", "owner", "data_source",
               "key_result_ids"]
 pname = lambda p: tr("bsc.perspective." + p)

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import okr, tracking, weekly
+from strategy_core import okr, weekly
 from strategy_core.numbers import format_number
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md
@@ -24,7 +24,8 @@ excel.download_section(store, wid, "weekly", lang)
 
 ws = store.get_workspace(wid)
 year = ws["year"]
-today = tracking.today_in(year)
+today = state.as_of(year)
+state.show_as_of(today)
 objectives = okr.list_objectives(store, wid)
 krs = okr.list_key_results(store, wid)
 kr_by_id = {k["id"]: k for k in krs}
@@ -89,7 +90,8 @@ with tab_plan:
             carry = st.checkbox(tr("weekly.start_with_carry"), value=True, key="weekly_start_carry")
 
             def _start(v: dict) -> int:
-                pid = weekly.create_plan(store, wid, v["person"], v["week_start"], {}, state.actor())
+                pid = weekly.create_plan(store, wid, v["person"], v["week_start"], {}, state.actor(),
+                                         today=state.today())
                 if carry and weekly.previous_plan(store, pid) is not None:
                     weekly.carry_forward(store, pid, state.actor())
                 return pid
@@ -171,7 +173,7 @@ with tab_plan:
             with b[0]:
                 st.button(tr("weekly.save_items"), type="primary", key=f"weekly_items_save_{pid}",
                           on_click=fi.submit(lambda v: weekly.set_items(store, pid, rows_from(v["items"]),
-                                                                        state.actor()),
+                                                                        state.actor(), today=state.today()),
                                              ["items"], ok=tr("common.saved"), clear=True))
             with b[1]:
                 st.button(tr("weekly.carry"), key=f"weekly_carry_{pid}", help=tr("weekly.carry_help"),

@@ -1,11 +1,10 @@
 """Settings · Workspaces: create, rename, switch, copy, delete to the trash and restore;
 the demo company; the change log with undo."""
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from strategy_core import demo, workspace
+from strategy_core import workspace
 from strategy_core.i18n import LANG_NAMES, LANGS
 from strategy_core.numbers import CURRENCIES
 from ui import excel, frame, state
@@ -115,7 +114,7 @@ with tab_current:
 
 with tab_new:
     nf = Form("ws_new")
-    nf.seed({"name": "", "year": dt.date.today().year,
+    nf.seed({"name": "", "year": state.today().year,
              "industry": "startup", "currency": "CNY", "day_basis": "month_30", "trading_days": 250,
              "language": lang})
     with st.container(border=True):
@@ -130,8 +129,8 @@ with tab_new:
     for col, code in zip((c1, c2), LANGS):
         with col:
             action_button(tr("ws.load_demo_" + code),
-                          lambda code=code: _open(demo.load(store, code, actor=state.actor())),
-                          key=f"ws_demo_{code}", ok=tr("home.demo_loaded"))
+                          lambda code=code: _open(state.load_demo(code)),
+                          key=f"ws_demo_{code}")
 
 with tab_trash:
     deleted = store.deleted_workspaces()

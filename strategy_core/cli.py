@@ -106,7 +106,8 @@ from typing import Any, Callable, Sequence, TextIO
 
 import duckdb
 
-from strategy_core import demo, monitor, okr, onion, quality, tracking, workspace
+from strategy_core import clock, demo, monitor, okr, onion, quality, tracking, workspace
+from strategy_core.clock import Clock
 from strategy_core.errors import StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.findings import FAIL, WARN, Finding, problems
 from strategy_core.i18n import LANGS, lang_from_locale, t
@@ -201,6 +202,8 @@ def _add_globals(p: argparse.ArgumentParser, lang: str) -> argparse._ArgumentGro
     g.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help.help", lang))
     g.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.help.db", lang))
     g.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
+    g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", default=argparse.SUPPRESS,
+                   help=t("cli.help.as_of", lang))
     return g
 
 
@@ -237,7 +240,6 @@ def build_parser(lang: str = "zh") -> _Parser:
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
     g = command("status", epilog=t("cli.epilog.status", lang))
     g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.workspace", lang))
-    g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", help=t("cli.help.as_of", lang))
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
     from strategy_core.excel import cli as excel_cli  # the export command lives with the Excel code
     excel_cli.add_arguments(command("export"), lang)
@@ -257,11 +259,12 @@ def build_parser(lang: str = "zh") -> _Parser:
 
 # -- helpers ------------------------------------------------------------------------
 
-def _open(db: Path, *, must_exist: bool) -> Store:
-    """Open (and migrate) the Store; read-only commands refuse to create a new file."""
+def _open(db: Path, *, must_exist: bool, clock: Clock) -> Store:
+    """Open (and migrate) the Store, its change log stamped by *clock*; read-only commands refuse to
+    create a new file."""
     if must_exist and not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
-    return Store(db)
+    return Store(db, clock=clock)
 
 
 def jsonable(v: Any) -> Any:
@@ -311,7 +314,7 @@ def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
             db.parent.mkdir(parents=True)
         except OSError as e:
             raise CliError("cli.error.mkdir", path=str(db.parent), detail=e.strerror or str(e)) from None
-    store = _open(db, must_exist=False)
+    store = _open(db, must_exist=False, clock=args.clock)
     try:
         version = store.schema_version
         if not existed:
@@ -327,19 +330,24 @@ def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=False)
+    store = _open(db, must_exist=False, clock=args.clock)
     try:
-        wid = demo.load(store, lang, args.year, actor="cli")
+        today = args.clock.today()
+        wid = demo.load(store, lang, args.year, actor="cli", today=today)
         ws = store.get_workspace(wid)
     finally:
         store.close()
-    out.write(t("cli.demo.loaded", lang, id=wid, name=ws["name"], year=ws["year"]) + "\n")
+    story = demo.story_date(ws["year"], today)
+    out.write(t("cli.demo.loaded", lang, id=wid, name=ws["name"], year=ws["year"], date=story.isoformat()) + "\n")
+    if not demo.tells_whole_story(ws["year"], today):
+        out.write(t("cli.demo.partial", lang, year=ws["year"], start=demo.story_start(ws["year"]).isoformat(),
+                    date=story.isoformat()) + "\n")
     out.write(t("cli.demo.next", lang, id=wid) + "\n")
     return EXIT_OK
 
 
 def cmd_workspaces(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=True)
+    store = _open(db, must_exist=True, clock=args.clock)
     try:
         rows = store.list_workspaces()
     finally:
@@ -415,7 +423,7 @@ def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict
 
 
 def cmd_check(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=True)
+    store = _open(db, must_exist=True, clock=args.clock)
     try:
         report = check_report(store, args.workspace, lang)
     finally:
@@ -473,12 +481,13 @@ def status_text(code: str, lang: str) -> str:
 
 
 def status_report(store: Store, workspace_id: int | None, as_of: dt.date | None,
-                  lang: str) -> list[dict[str, Any]]:
-    """The data behind `status`: one entry per workspace (see the module docstring for the shape)."""
+                  lang: str, today: dt.date) -> list[dict[str, Any]]:
+    """The data behind `status`: one entry per workspace (see the module docstring for the shape),
+    measured on *as_of* when given, else on *today* inside each workspace's plan year."""
     report = []
     for ws in chosen_workspaces(store, workspace_id):
         snap = monitor.snapshot(store, ws["id"])
-        on = as_of or tracking.today_in(ws["year"])
+        on = as_of or tracking.today_in(ws["year"], today)
         board = monitor.board(snap, on)
         alerts = set(board.alerts)
         objectives = []
@@ -518,9 +527,9 @@ def status_report(store: Store, workspace_id: int | None, as_of: dt.date | None,
 
 
 def cmd_status(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=True)
+    store = _open(db, must_exist=True, clock=args.clock)
     try:
-        report = status_report(store, args.workspace, args.as_of, lang)
+        report = status_report(store, args.workspace, args.as_of, lang, args.clock.today())
     finally:
         store.close()
     if args.format == "json":
@@ -614,7 +623,7 @@ def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     from strategy_core import portable
     if not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
-    dest, version = portable.backup(db, Path(args.out).expanduser())
+    dest, version = portable.backup(db, Path(args.out).expanduser(), args.clock.now())
     out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
                 size=dest.stat().st_size) + "\n")
     return EXIT_OK
@@ -640,7 +649,7 @@ def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> i
         if not _confirm(t("portable.restore.confirm", lang, path=str(db), source=str(source))):
             out.write(t("portable.restore.cancelled", lang) + "\n")
             return EXIT_USAGE
-    done = portable.restore(db, source)
+    done = portable.restore(db, source, args.clock.now())
     out.write(t("portable.restore.done", lang, path=str(done.path), source=str(done.source),
                 version=done.version) + "\n")
     if done.safety is not None:
@@ -680,7 +689,7 @@ def cmd_import(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     if args.dry_run:  # the database is not even opened
         out.write(t("portable.import.dry_run", lang, rows=rows) + "\n")
         return EXIT_OK
-    store = _open(db, must_exist=False)
+    store = _open(db, must_exist=False, clock=args.clock)
     try:
         wid = portable.apply_json(store, plan, actor="cli")
     finally:
@@ -694,12 +703,12 @@ def _import_xlsx(args: argparse.Namespace, db: Path, lang: str, out: TextIO, pat
         raise CliError("portable.error.xlsx_needs_workspace")
     if args.name is not None:
         raise CliError("portable.error.name_for_json")
-    store = _open(db, must_exist=True)
+    store = _open(db, must_exist=True, clock=args.clock)
     try:
         wid = chosen_workspaces(store, args.workspace)[0]["id"]
         from strategy_core.excel import importer  # written beside the exporter; only needed here
         try:
-            plan = importer.plan_import(store, wid, data, path.name)
+            plan = importer.plan_import(store, wid, data, path.name, today=args.clock.today())
         except StoreOpenError:
             raise
         except WorkbenchError as e:
@@ -752,6 +761,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     db = Path(getattr(args, "db", None) or default_db_path()).expanduser()
     try:
+        # the one reading of the clock: --as-of stands in for today (and stamps the change log)
+        args.as_of = getattr(args, "as_of", None)
+        args.clock = clock.fixed(args.as_of) if args.as_of else clock.system()
+        args.clock.today()                  # a bad $WORKBENCH_TODAY is said here, before any work
         return HANDLERS[args.command](args, db, lang, out)
     except Refused as e:
         _say(err, lang, e.head)

@@ -145,11 +145,11 @@ def _clean_report(data: dict[str, Any], *, year: int, today: dt.date) -> dict[st
 
 
 def create_report(store: Store, workspace_id: int, day: Any, owner: str | None = None, note: str | None = None,
-                  actor: str | None = None, *, today: dt.date | None = None) -> int:
+                  actor: str | None = None, *, today: dt.date) -> int:
     """Start the report of *day* (for *owner*, or the whole company). The readings already entered
     that day for its due indicators become the report's."""
     ws = store.get_workspace(workspace_id)
-    row = _clean_report({"day": day, "owner": owner, "note": note}, year=ws["year"], today=today or dt.date.today())
+    row = _clean_report({"day": day, "owner": owner, "note": note}, year=ws["year"], today=today)
     existing = find_report(list_reports(store, workspace_id), row["day"], row["owner"])
     if existing:
         key, params = ("daily.error.duplicate_owner", {"owner": existing["owner"]}) if existing.get("owner") else (

@@ -124,7 +124,9 @@ def date(name: str, value: Any, *, required: bool = False, year: int | None = No
         s = str(value).strip().translate(_FULLWIDTH)
         m = _QUARTER.match(s)
         if m:
-            y = int(m.group(1) or year or dt.date.today().year)
+            if not (m.group(1) or year):
+                _fail(name, "error.quarter_needs_year", value=s[:40])
+            y = int(m.group(1) or year)
             q = int(m.group(2))
             d = dt.date(y, 12, 31) if q == 4 else dt.date(y, 3 * q + 1, 1) - dt.timedelta(days=1)
         else:

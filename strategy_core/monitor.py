@@ -35,8 +35,8 @@ def snapshot(store: Store, workspace_id: int) -> Snapshot:
                     bsc.indicator_links(store, workspace_id))
 
 
-def board(snap: Snapshot, on: dt.date | None = None) -> measure.Board:
-    on = on or tracking.today_in(snap.workspace["year"])
+def board(snap: Snapshot, on: dt.date) -> measure.Board:
+    """The monitoring board of the snapshot as of *on* (see `tracking.today_in` for the usual day)."""
     return measure.evaluate(snap.objectives, snap.key_results, snap.check_ins, snap.indicators, snap.readings, on)
 
 

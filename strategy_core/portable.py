@@ -534,8 +534,8 @@ class Restored:
     migrated_backup: Path | None   # the backup was older and was migrated; the unmigrated copy
 
 
-def _stamp(now: dt.datetime | None) -> str:
-    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+def _stamp(now: dt.datetime) -> str:
+    return now.strftime("%Y%m%d-%H%M%S")
 
 
 def _claim(tmp: Path, folder: Path, base: str, suffix: str) -> Path:
@@ -566,7 +566,7 @@ def _open_checked(path: Path, shown: Path) -> Store:
     return store
 
 
-def backup(db: Path, out_dir: Path, now: dt.datetime | None = None) -> tuple[Path, int]:
+def backup(db: Path, out_dir: Path, now: dt.datetime) -> tuple[Path, int]:
     """Copy the database *db* into *out_dir* as ``<name>-YYYYmmdd-HHMMSS.duckdb`` (never over
     another file); returns (the backup's path, its schema version). The database is not
     migrated; a file that is locked by another process, foreign, corrupt or too new is refused
@@ -596,7 +596,7 @@ def backup(db: Path, out_dir: Path, now: dt.datetime | None = None) -> tuple[Pat
     return dest, version
 
 
-def restore(db: Path, source: Path, now: dt.datetime | None = None) -> Restored:
+def restore(db: Path, source: Path, now: dt.datetime) -> Restored:
     """Put the backup *source* in place of the database *db*.
 
     The backup is copied first (it is never opened or changed itself) and the copy is checked:

@@ -119,7 +119,8 @@ def tracking_part(krs: list[dict], check_ins: list[dict], readings: list[dict], 
     return Part("board", status, {"check_in": len(check_ins), "reading": len(readings)}, missing, 0, 0, "checkins")
 
 
-def overview(store: Store, workspace_id: int) -> Overview:
+def overview(store: Store, workspace_id: int, today: dt.date) -> Overview:
+    """Where the workspace stands in the seven days, judged on *today* (inside its plan year)."""
     # the Day 5–7 modules build their own Parts from this module: import them here, not at the top
     from strategy_core import daily, review, risk, weekly
     ws = store.get_workspace(workspace_id)
@@ -133,7 +134,7 @@ def overview(store: Store, workspace_id: int) -> Overview:
     map_findings = bsc.check_map(bsc.map_nodes(store, workspace_id), links)
     check_ins = tracking.list_check_ins(store, workspace_id)
     readings = tracking.list_readings(store, workspace_id)
-    today = tracking.today_in(ws["year"])
+    today = tracking.today_in(ws["year"], today)
     steps = [
         Step("decoding", "1–2", [onion_part(nodes, result), okr_part(objectives, krs, qf)]),
         Step("bsc", "3–4", [scorecard_part(ws, indicators),

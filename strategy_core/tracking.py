@@ -166,9 +166,9 @@ def paste_readings(store: Store, indicator_id: int, text: str, actor: str | None
                  owner_key="indicator_id", action="reading.paste", actor=actor)
 
 
-def today_in(year: int, today: dt.date | None = None) -> dt.date:
-    """The date the board is shown as of: today inside the plan year, else the year's last day."""
-    today = today or dt.date.today()
+def today_in(year: int, today: dt.date) -> dt.date:
+    """The date the board is shown as of: *today* inside the plan year, else the year's last day
+    (after it) or its first day (before it)."""
     if today.year == year:
         return today
     return dt.date(year, 12, 31) if today.year > year else dt.date(year, 1, 1)

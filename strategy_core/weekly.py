@@ -141,19 +141,17 @@ def _flag(v: Any) -> bool:
     return bool(v)
 
 
-def check_in_date(week_start: dt.date, year: int, today: dt.date | None = None) -> dt.date:
-    """The date a KR value of the week is recorded on: today inside the week, else the week's last day;
+def check_in_date(week_start: dt.date, year: int, today: dt.date) -> dt.date:
+    """The date a KR value of the week is recorded on: *today* inside the week, else the week's last day;
     always inside the plan year."""
-    today = today or dt.date.today()
     d = min(max(today, week_start), week_end(week_start))
     return min(max(d, dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 
 def clean_items(items: list[dict[str, Any]], *, krs: dict[int, dict], week_start: dt.date,
-                item_ids: set[int] = frozenset(), today: dt.date | None = None) -> list[dict[str, Any]]:
+                item_ids: set[int] = frozenset(), today: dt.date) -> list[dict[str, Any]]:
     """Check every row of a plan's items; a problem is named by its row and column. Blank rows are skipped.
     Returns rows with id (None = new), text, key_result_id, kr_value, done."""
-    today = today or dt.date.today()
     errors: list[FieldError] = []
     out: list[dict[str, Any]] = []
 
@@ -261,7 +259,7 @@ def _duplicate_error(existing: dict) -> ValidationError:
 
 
 def _write_items(tx: Tx, ws: dict, plan: dict, cleaned: list[dict], existing: list[dict],
-                 check_ins: dict[int, dict], today: dt.date | None) -> None:
+                 check_ins: dict[int, dict], today: dt.date) -> None:
     """Replace a plan's items by *cleaned*, recording, changing or trashing their check-ins."""
     wid, day = ws["id"], check_in_date(plan["week_start"], ws["year"], today)
     old = {i["id"]: i for i in existing}
@@ -306,7 +304,7 @@ def _krs(store: Store, workspace_id: int) -> dict[int, dict]:
 
 
 def create_plan(store: Store, workspace_id: int, person: str, week_start: Any, data: dict[str, Any] | None = None,
-                actor: str | None = None, *, today: dt.date | None = None) -> int:
+                actor: str | None = None, *, today: dt.date) -> int:
     """Start the plan of *person* for the week of *week_start*; *data* may hold the plan fields and
     'items'. Refused for a week outside the plan year and when the plan exists already."""
     ws = store.get_workspace(workspace_id)
@@ -339,7 +337,7 @@ def update_plan(store: Store, plan_id: int, data: dict[str, Any], actor: str | N
 
 
 def set_items(store: Store, plan_id: int, items: list[dict[str, Any]], actor: str | None = None, *,
-              today: dt.date | None = None) -> None:
+              today: dt.date) -> None:
     """Replace all items of a plan in one transaction. A row with an 'id' changes that item, a row
     without one adds an item, an item left out is moved to the trash; KR values become, change or
     trash the linked check-ins in the same transaction."""

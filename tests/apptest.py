@@ -52,7 +52,7 @@ def texts(at: AppTest) -> str:
     """Every piece of visible text of the last run, joined (for assertions on what a user reads)."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "success", "warning",
-                 "error", "metric", "toast"):
+                 "error", "metric", "toast", "expander"):
         for el in at.get(kind):
             for attr in ("value", "label", "body"):
                 v = getattr(el, attr, None)

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from strategy_core import demo
+from strategy_core import clock, demo
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 
@@ -22,7 +22,7 @@ def main(out: Path, height: int = 1080) -> None:
         db = Path(tmp) / "shots.duckdb"
         s = Store(db)
         for lang in ("zh", "en"):
-            demo.load(s, lang)
+            demo.load(s, lang, today=clock.today())   # today, or the day $WORKBENCH_TODAY pins
         s.close()
         with server(db) as url:
             for lang, locale in (("zh", "zh-CN"), ("en", "en-US")):

@@ -18,6 +18,7 @@ from strategy_core import portable, workspace
 from strategy_core.errors import StoreOpenError, WorkbenchError
 from strategy_core.i18n import t
 from strategy_core.store import Store, migrations
+from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[1]
 NOON = dt.datetime(2026, 11, 27, 12, 0, 0)
@@ -106,22 +107,22 @@ def test_backup_never_overwrites(tmp_path):
 
 def test_backup_refuses_in_plain_words(tmp_path):
     with pytest.raises(WorkbenchError) as e:
-        portable.backup(tmp_path / "missing.duckdb", tmp_path / "b")
+        portable.backup(tmp_path / "missing.duckdb", tmp_path / "b", NOW)
     assert e.value.key == "portable.error.no_db"
     foreign = tmp_path / "foreign.duckdb"
     foreign.write_bytes(b"not a database")
     with pytest.raises(StoreOpenError) as e:
-        portable.backup(foreign, tmp_path / "b")
+        portable.backup(foreign, tmp_path / "b", NOW)
     assert e.value.key == "store.error.foreign"
     plain = tmp_path / "plain.duckdb"
     duckdb.connect(str(plain)).close()              # DuckDB, but not a workbench database
     with pytest.raises(WorkbenchError) as e:
-        portable.backup(plain, tmp_path / "b")
+        portable.backup(plain, tmp_path / "b", NOW)
     assert e.value.key == "portable.error.not_workbench"
     db = _db_with(tmp_path / "w.duckdb", "A")
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(WorkbenchError) as e:
-        portable.backup(db, tmp_path / "a-file")
+        portable.backup(db, tmp_path / "a-file", NOW)
     assert e.value.key == "portable.error.out_not_dir"
     assert not (tmp_path / "b").exists() or list((tmp_path / "b").iterdir()) == []
 
@@ -157,8 +158,8 @@ def test_restore_puts_the_backup_back_and_keeps_the_file_it_replaces(tmp_path):
 
 
 def test_restore_into_a_missing_file(tmp_path):
-    backup, _ = portable.backup(_db_with(tmp_path / "w.duckdb", "A"), tmp_path / "b")
-    done = portable.restore(tmp_path / "new.duckdb", backup)
+    backup, _ = portable.backup(_db_with(tmp_path / "w.duckdb", "A"), tmp_path / "b", NOW)
+    done = portable.restore(tmp_path / "new.duckdb", backup, NOW)
     assert done.safety is None and _names(tmp_path / "new.duckdb") == ["A"]
 
 
@@ -179,7 +180,7 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(tmp_path):
              (plain, "portable.error.not_workbench"), (future, "store.error.too_new")]
     for source, key in cases:
         with pytest.raises(WorkbenchError) as e:
-            portable.restore(db, source)
+            portable.restore(db, source, NOW)
         assert e.value.key == key
         assert e.value.params["path"] == str(source)      # the message names the file given
         assert db.read_bytes() == original
@@ -193,7 +194,7 @@ def test_restore_of_an_older_backup_migrates_it(tmp_path):
     con.close()
     before = old.read_bytes()
     db = _db_with(tmp_path / "w.duckdb", "Current")
-    done = portable.restore(db, old)
+    done = portable.restore(db, old, NOW)
     assert done.version == migrations.LATEST and done.migrated_backup is not None
     assert done.migrated_backup.exists() and old.read_bytes() == before   # the backup itself untouched
     assert _names(db) == []
@@ -201,14 +202,14 @@ def test_restore_of_an_older_backup_migrates_it(tmp_path):
 
 def test_restore_and_backup_refuse_while_the_database_is_open_elsewhere(tmp_path):
     db = _db_with(tmp_path / "w.duckdb", "Current")
-    backup, _ = portable.backup(db, tmp_path / "b")
+    backup, _ = portable.backup(db, tmp_path / "b", NOW)
     with _held(db):
         original = db.read_bytes()
         with pytest.raises(StoreOpenError) as e:
-            portable.restore(db, backup)
+            portable.restore(db, backup, NOW)
         assert e.value.key == "store.error.locked"
         with pytest.raises(StoreOpenError) as e:
-            portable.backup(db, tmp_path / "b")
+            portable.backup(db, tmp_path / "b", NOW)
         assert e.value.key == "store.error.locked"
         for cmd in (("restore", "--from", backup, "--yes"), ("backup", "--out", tmp_path / "b")):
             p = _cli(*cmd, "--db", db, "--lang", "en")

@@ -8,6 +8,7 @@ import pytest
 from strategy_core import demo, okr, workspace
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def panel(page):
 
 def test_first_request_to_a_page_url_on_a_fresh_server_renders_the_full_app(db_path):
     s = Store(db_path)
-    demo.load(s, "zh", 2026)
+    demo.load(s, "zh", 2026, today=TODAY)
     s.close()
     with server(db_path) as url, browser("zh-CN") as page:
         page.goto(url + "/okr")  # the very first request this server sees
@@ -84,8 +85,8 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
 
 def test_a_reload_keeps_the_language_and_the_workspace(db_path):
     s = Store(db_path)
-    older = demo.load(s, "zh", 2026)
-    demo.load(s, "en", 2026)  # the newest: what a fresh session would fall back to
+    older = demo.load(s, "zh", 2026, today=TODAY)
+    demo.load(s, "en", 2026, today=TODAY)  # the newest: what a fresh session would fall back to
     s.close()
     with server(db_path) as url, browser("en-US") as page:
         page.goto(url + f"/onion?lang=zh&ws={older}")

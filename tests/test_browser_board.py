@@ -10,6 +10,7 @@ import pytest
 from strategy_core import demo, monitor, okr, tracking
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +42,9 @@ def open_board(page):
 
 def test_a_check_in_recorded_in_the_browser_moves_the_kr_on_the_board(db_path):
     s = Store(db_path)
-    wid = demo.load(s, "en", 2026)          # history up to the board's default date (today inside 2026)
+    wid = demo.load(s, "en", 2026, today=TODAY)          # history up to the board's default date (the pinned day)
     kr = next(k for k in okr.list_key_results(s, wid) if k["statement"] == ROI)
-    on = tracking.today_in(2026)
+    on = tracking.today_in(2026, TODAY)
     assert monitor.board(monitor.snapshot(s, wid), on).krs[kr["id"]].status == "off_track"
     before = len(tracking.list_check_ins(s, wid))
     s.close()

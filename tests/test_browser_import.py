@@ -16,6 +16,7 @@ from strategy_core.excel.export import COLUMNS, HEADER_ROW, export_workbook
 from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +31,9 @@ def panel(page):
 def _export(db_path) -> tuple[int, dict, bytes]:
     s = Store(db_path)
     try:
-        wid = demo.load(s, "en", 2026)
+        wid = demo.load(s, "en", 2026, today=TODAY)
         kr = next(k for k in okr.list_key_results(s, wid) if k["statement"] == KR)
-        return wid, kr, export_workbook(s, wid, "en")
+        return wid, kr, export_workbook(s, wid, "en", today=TODAY)
     finally:
         s.close()
 

@@ -12,6 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from strategy_core import monitor, okr, tracking, weekly, workspace
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -147,7 +148,7 @@ def choose_option(page, grid, col: int, row: int, label: str, attempts: int = 3)
 
 
 def test_a_weekly_plan_filed_in_the_browser_moves_its_kr_on_the_board(db_path):
-    today = dt.date.today()                     # the server's board and weekly page open on today
+    today = TODAY                               # the server's clock is pinned to it (tests/conftest.py)
     year = today.year
     monday, sunday = weekly.monday_of(today), weekly.week_end(weekly.monday_of(today))
     s = Store(db_path)

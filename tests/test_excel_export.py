@@ -15,6 +15,7 @@ from strategy_core import cli, demo, okr
 from strategy_core.excel import CELL_MAX, SHEETS, ExportError, blank_template, export_workbook
 from strategy_core.excel.export import COLUMNS, HEADER_ROW, PAGE_WIDTH
 from strategy_core.i18n import catalog, t
+from tests.conftest import TODAY
 
 AS_OF = dt.date(2026, 9, 30)
 
@@ -24,8 +25,8 @@ def demo_books(store):
     """The demo exported in both languages: {lang: (workspace id, xlsx bytes)}."""
     out = {}
     for lang in ("zh", "en"):
-        wid = demo.load(store, lang, 2026, as_of=AS_OF)
-        out[lang] = (wid, export_workbook(store, wid, lang, on=AS_OF))
+        wid = demo.load(store, lang, 2026, today=AS_OF)
+        out[lang] = (wid, export_workbook(store, wid, lang, on=AS_OF, today=TODAY))
     return out
 
 
@@ -130,7 +131,7 @@ def test_formula_injection_comes_out_as_text(store, ws):
     for s in INJECTIONS:
         okr.add_key_result(store, o, {"statement": s, "baseline": 1, "target": 2, "deadline": "2026-12-31",
                                       "owner": "@ann"})
-    data = export_workbook(store, ws, "en")
+    data = export_workbook(store, ws, "en", today=TODAY)
     for name, text in _sheet_xml(data).items():
         assert not re.search(r"<f[ >]", text), name
     xml = "".join(_sheet_xml(data).values()) + _strings(data)
@@ -151,7 +152,7 @@ def test_control_characters_are_removed(store, ws):
     with store.transaction(ws, "key_result.update") as tx:   # as if it came from an old import
         tx.update("key_result", store_kr, {"statement": "Reve\x00nue\x0b 1\x1f → 2\x07", "risk_plan": "a\nb",
                                            "data_source": "\t=1+1", "data_support": "\r@x"})
-    sheet = _book(export_workbook(store, ws, "en"))[t("xl.sheet.okr", "en")]
+    sheet = _book(export_workbook(store, ws, "en", today=TODAY))[t("xl.sheet.okr", "en")]
     values = _values(sheet)
     assert "Revenue 1 → 2" in values and "a\nb" in values
     cells = [c for row in sheet.iter_rows() for c in row if c.value in ("\t=1+1", "\r@x", "\n@x")]
@@ -166,7 +167,7 @@ def test_text_too_long_is_refused_naming_sheet_and_column(store, ws):
         tx.update("onion_node", root, {"note": "x" * 40_000})
     for lang in ("en", "zh"):
         with pytest.raises(ExportError) as e:
-            export_workbook(store, ws, lang)
+            export_workbook(store, ws, lang, today=TODAY)
         text = e.value.text(lang)
         assert t("xl.sheet.onion", lang) in text and t("field.note", lang) in text
         assert str(HEADER_ROW + 1) in text and "40000" in text and str(CELL_MAX) in text
@@ -175,7 +176,7 @@ def test_text_too_long_is_refused_naming_sheet_and_column(store, ws):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_blank_templates(lang):
     for key in SHEETS:
-        data = blank_template(key, lang)
+        data = blank_template(key, lang, today=TODAY)
         wb = _book(data)
         assert wb.sheetnames == [t(f"xl.sheet.{key}", lang)]
         ws = wb.active
@@ -187,7 +188,7 @@ def test_blank_templates(lang):
         for text in _sheet_xml(data).values():
             assert not re.search(r"<f[ >]", text)
     with pytest.raises(ExportError):
-        blank_template("nope", lang)
+        blank_template("nope", lang, today=TODAY)
 
 
 def test_catalog_has_every_excel_key_in_both_languages():
@@ -202,7 +203,7 @@ def test_catalog_has_every_excel_key_in_both_languages():
 
 
 def test_cli_export(tmp_path, store, capsys):
-    wid = demo.load(store, "en", 2026, as_of=AS_OF)
+    wid = demo.load(store, "en", 2026, today=AS_OF)
     db = store.path if hasattr(store, "path") else None
     store.close()
     out = tmp_path / "demo.xlsx"
@@ -229,7 +230,7 @@ def test_characters_xml_cannot_hold_never_break_the_workbook(store, ws):
     with store.transaction(ws, "key_result.update") as tx:     # as a JSON file or an old version could hold it
         tx.update("key_result", kid, {"data_support": "line one\r\nline two\rthree\ufffe\uffff end",
                                       "risk_plan": "=HYPERLINK(\"http://x\")"})
-    data = export_workbook(store, ws, "en", sheets=["okr"])
+    data = export_workbook(store, ws, "en", sheets=["okr"], today=TODAY)
     sheet = next(s for s in read_workbook(data) if s.name == t("xl.sheet.okr", "en"))
     values = [v for _, row in sheet.rows for v in row if isinstance(v, str)]
     assert "line one\nline two\nthree end" in values

@@ -14,6 +14,7 @@ from strategy_core.excel import importer
 from strategy_core.excel.export import HEADER_ROW, IMPORTABLE, blank_template, export_workbook
 from strategy_core.i18n import t
 from tests.workbooks import book as _book, col as _col, rows_of as _rows_of, save as _save, sheet as _sheet
+from tests.conftest import TODAY
 
 
 def _row_of(ws, key: str, id_col: str, id_: int) -> int:
@@ -23,7 +24,6 @@ def _row_of(ws, key: str, id_col: str, id_: int) -> int:
 
 
 ON = dt.date(2026, 6, 30)
-TODAY = dt.date.today()
 
 
 def _content(store, wid) -> dict:
@@ -41,7 +41,7 @@ def _plan(store, wid, data):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_export_import_export_is_the_same_for_every_template(store, demo_ws, lang):
-    data = export_workbook(store, demo_ws, lang, on=ON)
+    data = export_workbook(store, demo_ws, lang, on=ON, today=TODAY)
     plan = _plan(store, demo_ws, data)
     assert plan.errors == []
     assert plan.changes == []
@@ -49,7 +49,7 @@ def test_export_import_export_is_the_same_for_every_template(store, demo_ws, lan
     assert t("xl.import.nothing", lang) in plan.lines(lang)
     before = _content(store, demo_ws)
     assert importer.apply_import(store, demo_ws, plan) == 0
-    again = export_workbook(store, demo_ws, lang, on=ON)
+    again = export_workbook(store, demo_ws, lang, on=ON, today=TODAY)
     for key in IMPORTABLE:
         a, b = _sheet(_book(data), key, lang), _sheet(_book(again), key, lang)
         rows_a = [r for r in a.iter_rows(min_row=HEADER_ROW, values_only=True)]
@@ -60,7 +60,7 @@ def test_export_import_export_is_the_same_for_every_template(store, demo_ws, lan
 
 def test_an_edited_workbook_changes_exactly_what_was_edited_and_one_undo_takes_it_back(store, demo_ws):
     lang = "en"
-    wb = _book(export_workbook(store, demo_ws, lang, on=ON))
+    wb = _book(export_workbook(store, demo_ws, lang, on=ON, today=TODAY))
     krs = okr.list_key_results(store, demo_ws)
     kr = next(k for k in krs if k["direction"] == "up" and k["target"] is not None)
     sheet = _sheet(wb, "okr", lang)
@@ -110,7 +110,7 @@ def test_an_edited_workbook_changes_exactly_what_was_edited_and_one_undo_takes_i
     assert victim["id"] not in {x["id"] for x in risk.list_risks(store, demo_ws)}
     assert store.audit(demo_ws, limit=1)[0]["action"] == "xl.import"
     # the new state exports and reads back as nothing to do
-    assert _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON)).changes == []
+    assert _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, today=TODAY)).changes == []
     # one undo takes the whole import back
     store.undo(demo_ws)
     assert _content(store, demo_ws) == before
@@ -118,7 +118,7 @@ def test_an_edited_workbook_changes_exactly_what_was_edited_and_one_undo_takes_i
 
 def test_problems_are_named_by_sheet_cell_and_column_and_nothing_is_written(store, demo_ws):
     lang = "zh"
-    wb = _book(export_workbook(store, demo_ws, lang, on=ON))
+    wb = _book(export_workbook(store, demo_ws, lang, on=ON, today=TODAY))
     sheet = _sheet(wb, "okr", lang)
     r = HEADER_ROW + 1
     sheet.cell(row=r, column=_col("okr", "target")).value = "lots"
@@ -149,7 +149,7 @@ def test_problems_are_named_by_sheet_cell_and_column_and_nothing_is_written(stor
 
 def test_an_objective_edited_on_one_of_its_rows_is_taken_edits_that_disagree_are_named(store, demo_ws):
     lang = "zh"
-    data = export_workbook(store, demo_ws, lang, on=ON, sheets=["okr"])
+    data = export_workbook(store, demo_ws, lang, on=ON, sheets=["okr"], today=TODAY)
     wb = _book(data)
     sheet = _sheet(wb, "okr", lang)
     oid = next(o for o in okr.list_objectives(store, demo_ws)
@@ -170,7 +170,7 @@ def test_an_objective_edited_on_one_of_its_rows_is_taken_edits_that_disagree_are
 
 
 def test_a_stale_plan_is_refused(store, demo_ws):
-    wb = _book(export_workbook(store, demo_ws, "en", on=ON))
+    wb = _book(export_workbook(store, demo_ws, "en", on=ON, today=TODAY))
     sheet = _sheet(wb, "okr", "en")
     oid = sheet.cell(row=HEADER_ROW + 1, column=_col("okr", "o_id")).value
     for r in range(HEADER_ROW + 1, sheet.max_row + 1):     # an objective's fields repeat on each of its KR rows
@@ -186,7 +186,7 @@ def test_a_stale_plan_is_refused(store, demo_ws):
 
 def test_reordered_columns_blank_rows_and_text_dates_are_fine(store, demo_ws):
     lang = "en"
-    wb = _book(export_workbook(store, demo_ws, lang, on=ON, sheets=["scorecard"]))
+    wb = _book(export_workbook(store, demo_ws, lang, on=ON, sheets=["scorecard"], today=TODAY))
     ws = _sheet(wb, "scorecard", lang)
     ws.move_range(f"A{HEADER_ROW}:A{ws.max_row}", rows=0, cols=ws.max_column + 1)   # first column to the end
     ws.insert_rows(HEADER_ROW + 2, amount=3)                                        # blank rows in between
@@ -200,7 +200,7 @@ def test_reordered_columns_blank_rows_and_text_dates_are_fine(store, demo_ws):
 
 def test_a_blank_template_filled_by_hand_only_adds(store, demo_ws):
     lang = "zh"
-    wb = _book(blank_template("scorecard", lang))
+    wb = _book(blank_template("scorecard", lang, today=TODAY))
     ws = _sheet(wb, "scorecard", lang)
     values = {"perspective": t("bsc.perspective.customer", lang), "name": "老客复购率", "unit": "%",
               "comparator": "≥", "target": "35", "band": "5", "frequency": t("bsc.frequency.monthly", lang),
@@ -221,7 +221,7 @@ def test_a_blank_template_filled_by_hand_only_adds(store, demo_ws):
 
 def test_onion_lines_move_and_new_lines_find_their_parent_by_name(store, demo_ws):
     lang = "en"
-    wb = _book(export_workbook(store, demo_ws, lang, on=ON, sheets=["onion"]))
+    wb = _book(export_workbook(store, demo_ws, lang, on=ON, sheets=["onion"], today=TODAY))
     ws = _sheet(wb, "onion", lang)
     nodes = onion.list_nodes(store, demo_ws)
     parent = next(n for n in nodes if n["parent_id"] is not None and
@@ -241,7 +241,7 @@ def test_onion_lines_move_and_new_lines_find_their_parent_by_name(store, demo_ws
 
 def test_weekly_item_values_become_check_ins_as_in_the_form(store, demo_ws):
     lang = "en"
-    wb = _book(export_workbook(store, demo_ws, lang, on=ON, sheets=["weekly"]))
+    wb = _book(export_workbook(store, demo_ws, lang, on=ON, sheets=["weekly"], today=TODAY))
     ws = _sheet(wb, "weekly", lang)
     plan_row = next(p for p in weekly.list_plans(store, demo_ws) if p["week_start"] <= TODAY)
     rows = [r for r in range(HEADER_ROW + 1, ws.max_row + 1)
@@ -283,7 +283,7 @@ def test_a_workbook_saved_again_by_libreoffice_imports_back_unchanged(store, dem
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (Debian package libreoffice-calc-nogui) is installed by .ci/run"
     src = tmp_path / "book.xlsx"
-    src.write_bytes(export_workbook(store, demo_ws, "zh", on=ON))
+    src.write_bytes(export_workbook(store, demo_ws, "zh", on=ON, today=TODAY))
     out = tmp_path / "lo"
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
                     "xlsx", "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180)
@@ -301,7 +301,7 @@ def test_a_workbook_saved_again_by_libreoffice_imports_back_unchanged(store, dem
 ], ids=["csv", "truncated", "xls"])
 def test_a_broken_file_is_refused_with_one_message_and_nothing_changes(store, demo_ws, make):
     from strategy_core.errors import WorkbenchError
-    good = export_workbook(store, demo_ws, "en", on=ON)
+    good = export_workbook(store, demo_ws, "en", on=ON, today=TODAY)
     before = _content(store, demo_ws)
     version = store.version(demo_ws)
     with pytest.raises(WorkbenchError) as e:
@@ -313,7 +313,7 @@ def test_a_broken_file_is_refused_with_one_message_and_nothing_changes(store, de
 def test_command_line_dry_run_prints_the_preview_and_an_error_exits_1(tmp_path, store, demo_ws):
     from strategy_core import cli
     db = store.path
-    wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["scorecard"]))
+    wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["scorecard"], today=TODAY))
     ind = bsc.list_indicators(store, demo_ws)[0]
     sc = _sheet(wb, "scorecard", "en")
     row = _row_of(sc, "scorecard", "id", ind["id"])
@@ -345,7 +345,7 @@ def test_command_line_dry_run_prints_the_preview_and_an_error_exits_1(tmp_path, 
 def test_a_plan_can_be_pickled_and_applied_after(store, demo_ws):
     """A page may keep the plan between reruns (Streamlit's session state pickles what it holds)."""
     import pickle
-    wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["weekly"]))
+    wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["weekly"], today=TODAY))
     ws_ = _sheet(wb, "weekly", "en")
     r = HEADER_ROW + 1
     ws_.cell(row=r, column=_col("weekly", "item")).value = "Renamed item"

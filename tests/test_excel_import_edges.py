@@ -11,9 +11,9 @@ from strategy_core.excel import importer
 from strategy_core.excel.export import HEADER_ROW, blank_template, export_workbook
 from strategy_core.i18n import t
 from tests.workbooks import book as _book, col as _col, rows_of as _rows_of, save as _save, sheet as _sheet
+from tests.conftest import TODAY
 
 ON = dt.date(2026, 6, 30)
-TODAY = dt.date.today()
 
 
 def _plan(store, wid, data, today=TODAY):
@@ -21,7 +21,7 @@ def _plan(store, wid, data, today=TODAY):
 
 
 def _export(store, wid, lang, sheets):
-    return _book(export_workbook(store, wid, lang, on=ON, sheets=sheets))
+    return _book(export_workbook(store, wid, lang, on=ON, sheets=sheets, today=TODAY))
 
 
 def _ops(plan):
@@ -86,7 +86,7 @@ def test_kr_rows_under_a_new_objective_written_once_are_not_silently_dropped(sto
     # the next row with the objective cells left empty. group() skips a row without any objective
     # cell ("no parent on this row") without a word: the second KR is silently lost.
     lang = "en"
-    wb = _book(blank_template("okr", lang))
+    wb = _book(blank_template("okr", lang, today=TODAY))
     sheet = _sheet(wb, "okr", lang)
     r = HEADER_ROW + 1
     for key, v in {"level": t("okr.level.company", lang), "title": "Grow", "statement": "Revenue 10 → 20",
@@ -103,7 +103,7 @@ def test_risk_plans_b_and_c_written_under_their_risk_are_not_silently_dropped(st
     # Same in the risk sheet: risk name on plan A's row, plans B and C on the rows below with the
     # risk cells empty -> B and C are dropped without a message.
     lang = "en"
-    wb = _book(blank_template("risk", lang))
+    wb = _book(blank_template("risk", lang, today=TODAY))
     sheet = _sheet(wb, "risk", lang)
     r = HEADER_ROW + 1
     for key, v in {"name": "Supplier fails", "level": t("risk.level.red", lang), "label": "A",
@@ -124,7 +124,7 @@ def test_a_filled_weekly_template_does_not_add_a_second_plan_for_the_same_person
     # adds a duplicate plan.
     lang = "en"
     existing = weekly.list_plans(store, demo_ws)[0]
-    wb = _book(blank_template("weekly", lang))
+    wb = _book(blank_template("weekly", lang, today=TODAY))
     sheet = _sheet(wb, "weekly", lang)
     r = HEADER_ROW + 1
     for key, v in {"person": existing["person"], "week_start": existing["week_start"], "confidence": 7,
@@ -138,7 +138,7 @@ def test_a_filled_daily_template_does_not_add_a_second_report_for_the_same_day_a
     # daily.create_report refuses a second report for a day and owner; the import adds it.
     lang = "en"
     existing = daily.list_reports(store, demo_ws)[0]
-    wb = _book(blank_template("daily", lang))
+    wb = _book(blank_template("daily", lang, today=TODAY))
     sheet = _sheet(wb, "daily", lang)
     for key, v in {"day": existing["day"], "owner": existing.get("owner"), "note": "again"}.items():
         sheet.cell(row=HEADER_ROW + 1, column=_col("daily", key)).value = v
@@ -150,7 +150,7 @@ def test_a_filled_review_template_does_not_add_a_second_review_of_the_same_perio
     # review.save_review refuses a second review of one kind and period; the import adds it.
     lang = "en"
     existing = review._live_reviews(store, demo_ws)[0]
-    wb = _book(blank_template("review", lang))
+    wb = _book(blank_template("review", lang, today=TODAY))
     sheet = _sheet(wb, "review", lang)
     for key, v in {"kind": t(f"review.kind.{existing['kind']}", lang), "period_start": existing["period_start"],
                    "period_end": existing["period_end"], "held_on": existing["held_on"],
@@ -197,7 +197,7 @@ def test_a_kr_value_corrected_on_the_check_ins_page_round_trips_unchanged(store,
     ci = store.row("check_in", item["check_in_id"])
     tracking.apply_edits(store, "check_in", ci["key_result_id"], changed={ci["id"]: {"value": ci["value"] + 1}},
                          added=[], deleted=[])
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["weekly"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["weekly"], today=TODAY))
     assert plan.errors == [] and plan.changes == [], plan.lines(lang)
 
 
@@ -209,7 +209,7 @@ def test_after_a_kr_is_deleted_an_untouched_weekly_sheet_changes_nothing(store, 
     lang = "en"
     item = next(i for i in store.rows("plan_item", demo_ws) if i["check_in_id"] is not None)
     okr.delete_key_result(store, item["key_result_id"])
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["weekly"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["weekly"], today=TODAY))
     assert plan.errors == [] and plan.changes == [], plan.lines(lang)
 
 
@@ -220,7 +220,7 @@ def test_after_a_kr_is_deleted_an_untouched_scorecard_removes_no_link(store, dem
     lang = "en"
     link = store.rows("indicator_kr", demo_ws)[0]
     okr.delete_key_result(store, link["key_result_id"])
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["scorecard"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["scorecard"], today=TODAY))
     assert plan.errors == [] and plan.changes == [], plan.lines(lang)
 
 
@@ -231,7 +231,7 @@ def test_after_a_trigger_kr_is_deleted_an_untouched_risk_sheet_imports(store, de
     lang = "en"
     victim = next(r for r in risk.list_risks(store, demo_ws) if r["trigger_kind"] == "key_result")
     okr.delete_key_result(store, victim["trigger_id"])
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["risk"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["risk"], today=TODAY))
     assert plan.errors == [], plan.lines(lang)
 
 
@@ -242,7 +242,7 @@ def test_after_an_indicator_is_retired_an_untouched_daily_sheet_imports(store, d
     lang = "en"
     reading = next(r for r in tracking.list_readings(store, demo_ws) if r["daily_report_id"] is not None)
     bsc.retire_indicator(store, reading["indicator_id"], "replaced")
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["daily"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["daily"], today=TODAY))
     assert plan.errors == [], plan.lines(lang)
 
 
@@ -252,7 +252,7 @@ def test_after_an_indicator_is_retired_an_untouched_risk_sheet_imports(store, de
     lang = "en"
     victim = next(r for r in risk.list_risks(store, demo_ws) if r["trigger_kind"] == "indicator")
     bsc.retire_indicator(store, victim["trigger_id"], "replaced")
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["risk"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["risk"], today=TODAY))
     assert plan.errors == [], plan.lines(lang)
 
 
@@ -262,7 +262,7 @@ def test_after_an_indicator_is_retired_an_untouched_review_sheet_imports(store, 
     lang = "en"
     f = next(f for f in store.rows("review_finding", demo_ws) if f["subject_kind"] == "indicator")
     bsc.retire_indicator(store, f["subject_id"], "replaced")
-    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["review"]))
+    plan = _plan(store, demo_ws, export_workbook(store, demo_ws, lang, on=ON, sheets=["review"], today=TODAY))
     assert plan.errors == [], plan.lines(lang)
 
 

@@ -19,6 +19,7 @@ from strategy_core.i18n import LANGS, t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 from ui.excel import MIME
+from tests.conftest import TODAY
 
 PAGE = "excel_import"
 
@@ -52,8 +53,8 @@ def demo_db(db_path, request):
     """The demo company in *lang*; yields (path, workspace id, lang, an export of it)."""
     lang = getattr(request, "param", "en")
     s = Store(db_path)
-    wid = demo.load(s, lang, 2026)
-    data = export_workbook(s, wid, lang)
+    wid = demo.load(s, lang, 2026, today=TODAY)
+    data = export_workbook(s, wid, lang, today=TODAY)
     s.close()
     return db_path, wid, lang, data
 
@@ -93,7 +94,7 @@ def _frames(at) -> list:
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_page_says_what_it_accepts_and_offers_an_xlsx_uploader(db_path, lang):
     s = Store(db_path)
-    demo.load(s, lang, 2026)
+    demo.load(s, lang, 2026, today=TODAY)
     s.close()
     at = open_app(db_path, lang=lang, page=PAGE)
     no_exceptions(at)

@@ -23,6 +23,7 @@ from strategy_core import okr
 from strategy_core.excel.export import COLUMNS, HEADER_ROW, SHEETS, export_workbook
 from strategy_core.excel.reader import CFB_MAGIC, ImportRefused, Limits, SheetData, read_workbook
 from strategy_core.i18n import catalog, t
+from tests.conftest import TODAY
 
 AS_OF = dt.date(2026, 9, 30)
 
@@ -626,7 +627,7 @@ def _openpyxl_rows(data: bytes) -> list[SheetData]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_our_export_reads_back(store, demo_ws, lang):
-    data = export_workbook(store, demo_ws, lang, on=AS_OF)
+    data = export_workbook(store, demo_ws, lang, on=AS_OF, today=TODAY)
     sheets = read_workbook(data, filename=f"plan-{lang}.xlsx")
     assert [s.name for s in sheets] == [t(f"xl.sheet.{k}", lang) for k in SHEETS]   # the board's chart is no sheet
     for key, sheet in zip(SHEETS, sheets):
@@ -684,8 +685,8 @@ def libreoffice(tmp_path_factory):
     originals = {}
     try:
         for lang in ("zh", "en"):
-            wid = demo.load(store, lang, 2026, as_of=AS_OF)
-            originals[f"export-{lang}"] = export_workbook(store, wid, lang, on=AS_OF)
+            wid = demo.load(store, lang, 2026, today=AS_OF)
+            originals[f"export-{lang}"] = export_workbook(store, wid, lang, on=AS_OF, today=TODAY)
     finally:
         store.close()
     originals["formulas"] = _book(("Calc", {"A1": 2, "A2": 3, "B1": "=A1*A2", "B2": '="n"&A1'}))

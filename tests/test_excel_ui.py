@@ -17,6 +17,7 @@ from strategy_core.i18n import LANG_NAMES, LANGS, t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 from ui import excel
+from tests.conftest import TODAY
 
 # page file → sheet of the export
 PAGES = {"onion": "onion", "okr": "okr", "scorecard": "scorecard", "weekly": "weekly", "daily": "daily",
@@ -43,7 +44,7 @@ def _file_in_help(button) -> str:
 def demo_db(db_path, request):
     lang = request.param
     s = Store(db_path)
-    wid = demo.load(s, lang, 2026)
+    wid = demo.load(s, lang, 2026, today=TODAY)
     s.close()
     return db_path, wid, lang
 
@@ -70,7 +71,7 @@ def test_file_names_are_safe_on_windows_and_keep_chinese():
 def test_each_page_offers_its_sheet_filled_and_blank(demo_db):
     db_path, wid, lang = demo_db
     at = open_app(db_path, lang=lang)
-    today = dt.date.today().isoformat()
+    today = TODAY.isoformat()
     s = Store(db_path)
     try:
         ws_name = s.get_workspace(wid)["name"]
@@ -96,12 +97,12 @@ def test_each_page_offers_its_sheet_filled_and_blank(demo_db):
             assert not at.error or t("xlui.failed", lang, reason="") not in texts(at)
 
             # the bytes the button serves: the page's sheet in the screen's language
-            content, err = excel.filled_bytes(s, wid, lang, (sheet,))
+            content, err = excel.filled_bytes(s, wid, lang, (sheet,), today=TODAY)
             assert err is None
             book = _book(content)
             assert book.sheetnames == [sheet_name]
             assert ws_name in book.active["A1"].value
-            content, err = excel.blank_bytes(sheet, lang, "CNY")
+            content, err = excel.blank_bytes(sheet, lang, "CNY", today=TODAY)
             assert err is None and _book(content).sheetnames == [sheet_name]
     finally:
         s.close()
@@ -119,7 +120,7 @@ def test_board_download_is_measured_as_of_the_chosen_date(demo_db):
     assert "2026-05-31" in filled.help and _file_in_help(filled).endswith("-2026-05-31.xlsx")
     s = Store(db_path)
     try:
-        content, err = excel.filled_bytes(s, wid, lang, ("board",), on)
+        content, err = excel.filled_bytes(s, wid, lang, ("board",), on, today=TODAY)
     finally:
         s.close()
     assert err is None
@@ -135,7 +136,7 @@ def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
     at = open_app(db_path, lang=lang, page="workspaces")
     no_exceptions(at)
     assert t("xlui.workbook_title", lang) in texts(at)
-    assert t("xlui.workbook_caption", lang, date=tracking.today_in(2026).isoformat()) in texts(at)
+    assert t("xlui.workbook_caption", lang, date=tracking.today_in(2026, TODAY).isoformat()) in texts(at)
     s = Store(db_path)
     try:
         ws_name = s.get_workspace(wid)["name"]
@@ -143,9 +144,9 @@ def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
             b = at.download_button(key=f"xl_workbook_{code}")
             assert b.label == t("xlui.workbook", lang, language=LANG_NAMES[code])
             name = _file_in_help(b)
-            assert name == f"{ws_name}-{t('xlui.workbook_word', code)}-{dt.date.today().isoformat()}.xlsx"
+            assert name == f"{ws_name}-{t('xlui.workbook_word', code)}-{TODAY.isoformat()}.xlsx"
             assert not WINDOWS_UNSAFE.search(name)
-            content, err = excel.filled_bytes(s, wid, code, tuple(SHEETS), tracking.today_in(2026))
+            content, err = excel.filled_bytes(s, wid, code, tuple(SHEETS), tracking.today_in(2026, TODAY), today=TODAY)
             assert err is None
             assert _book(content).sheetnames == [t(f"xl.sheet.{k}", code) for k in SHEETS]
         at.download_button(key=f"xl_workbook_{lang}").click().run()
@@ -199,7 +200,7 @@ def test_download_in_the_browser_gives_a_workbook_that_opens(db_path, tmp_path):
     page's sheet, under a name safe on Windows."""
     from tests.browser import browser, server, settle
     s = Store(db_path)
-    wid = demo.load(s, "en", 2026)
+    wid = demo.load(s, "en", 2026, today=TODAY)
     ws_name = s.get_workspace(wid)["name"]
     s.close()
     label = t("xlui.sheet", "en", sheet=t("xl.sheet.okr", "en"))
@@ -217,7 +218,7 @@ def test_download_in_the_browser_gives_a_workbook_that_opens(db_path, tmp_path):
         settle(page)
         assert not page.get_by_text(t("xlui.failed", "en", reason="")).count()
     name = download.suggested_filename
-    assert name == f"{ws_name}-{t('xl.sheet.okr', 'en')}-{dt.date.today().isoformat()}.xlsx"
+    assert name == f"{ws_name}-{t('xl.sheet.okr', 'en')}-{TODAY.isoformat()}.xlsx"
     assert not WINDOWS_UNSAFE.search(name)
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == [t("xl.sheet.okr", "en")]

@@ -6,6 +6,7 @@ import pytest
 from strategy_core import okr, onion, workspace
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
+from tests.conftest import TODAY
 
 
 def no_exceptions(at):
@@ -33,7 +34,7 @@ def test_home_on_an_empty_database_offers_the_demo(db_path):
 def test_home_in_both_languages(db_path, lang, words):
     s = Store(db_path)
     from strategy_core import demo
-    demo.load(s, lang, 2026)
+    demo.load(s, lang, 2026, today=TODAY)
     s.close()
     at = open_app(db_path, lang=lang)
     no_exceptions(at)
@@ -55,7 +56,7 @@ def test_language_switch_in_the_sidebar(db_path):
 def test_onion_page_shows_the_demo_gap_and_chart(db_path):
     s = Store(db_path)
     from strategy_core import demo
-    demo.load(s, "en", 2026)
+    demo.load(s, "en", 2026, today=TODAY)
     s.close()
     at = open_app(db_path, lang="en", page="onion")
     no_exceptions(at)
@@ -70,7 +71,7 @@ def test_onion_page_shows_the_demo_gap_and_chart(db_path):
 def test_onion_metrics_in_chinese_read_in_wan(db_path):
     s = Store(db_path)
     from strategy_core import demo
-    demo.load(s, "zh", 2026)
+    demo.load(s, "zh", 2026, today=TODAY)
     s.close()
     at = open_app(db_path, lang="zh", page="onion")
     assert [m.value for m in at.metric] == ["¥1亿", "¥833.3万", "¥27.8万"]
@@ -108,7 +109,7 @@ def test_onion_create_root_then_refuse_a_bad_child(db_path):
 def test_onion_delete_goes_to_trash_and_undo_brings_it_back(db_path):
     s = Store(db_path)
     from strategy_core import demo
-    wid = demo.load(s, "en", 2026)
+    wid = demo.load(s, "en", 2026, today=TODAY)
     services = next(n for n in onion.list_nodes(s, wid) if n["name"] == "Derived services")
     s.close()
     at = open_app(db_path, lang="en", page="onion")
@@ -170,7 +171,7 @@ def test_okr_page_refuses_baseline_equal_to_target_next_to_the_field(db_path):
 def test_okr_page_demo_alignment_view_and_filters(db_path):
     s = Store(db_path)
     from strategy_core import demo
-    demo.load(s, "en", 2026)
+    demo.load(s, "en", 2026, today=TODAY)
     s.close()
     at = open_app(db_path, lang="en", page="okr")
     no_exceptions(at)
@@ -222,7 +223,7 @@ def test_session_state_is_serializable(db_path):
     """The app's own session keys must pickle (config: runner.enforceSerializableSessionState)."""
     s = Store(db_path)
     from strategy_core import demo
-    demo.load(s, "en", 2026)
+    demo.load(s, "en", 2026, today=TODAY)
     s.close()
     for page in (None, "onion", "okr", "workspaces"):
         at = open_app(db_path, lang="en", page=page)
@@ -245,7 +246,7 @@ def test_a_page_run_without_the_frame_is_sent_through_app_py(db_path, page, titl
     """Legacy page mode (a fresh server's first deep link): the page must still get the full app."""
     s = Store(db_path)
     from strategy_core import demo
-    demo.load(s, "en", 2026)
+    demo.load(s, "en", 2026, today=TODAY)
     s.close()
     at = open_app(db_path, lang="en", page=page, steady=False)
     no_exceptions(at)
@@ -258,7 +259,7 @@ def _demo_kr(db_path, statement_part):
     import datetime as dt
     from strategy_core import demo, tracking
     s = Store(db_path)
-    wid = demo.load(s, "en", 2026, as_of=dt.date(2026, 9, 30))
+    wid = demo.load(s, "en", 2026, today=dt.date(2026, 9, 30))
     kr = next(k for k in okr.list_key_results(s, wid) if statement_part in k["statement"])
     entries = [c for c in tracking.list_check_ins(s, wid) if c["key_result_id"] == kr["id"]]
     s.close()
@@ -301,7 +302,7 @@ def test_board_shows_a_fired_risk_with_its_plan_a(db_path, lang, fired, plan_a):
     import datetime as dt
     from strategy_core import demo
     s = Store(db_path)
-    demo.load(s, lang, 2026, as_of=dt.date(2026, 9, 30))
+    demo.load(s, lang, 2026, today=dt.date(2026, 9, 30))
     s.close()
     at = open_app(db_path, lang=lang, page="board")
     at.date_input(key="board_on").set_value(dt.date(2026, 9, 30)).run()

@@ -13,7 +13,7 @@ from strategy_core.i18n import catalog, t
 from strategy_core.store import Store
 from strategy_core.store.store import ENTITY_TABLES
 
-from tests.conftest import DEMO_YEAR
+from tests.conftest import DEMO_YEAR, TODAY
 
 
 def _canonical(doc: dict) -> dict:
@@ -43,7 +43,7 @@ def _state(store: Store) -> tuple:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_export_import_export_gives_the_same_document(store, lang):
-    wid = demo.load(store, lang, DEMO_YEAR)
+    wid = demo.load(store, lang, DEMO_YEAR, today=TODAY)
     first = portable.export_data(store, wid)
     assert all(first["tables"][t_] for t_ in portable.TABLES), "the demo fills every table"
     # the demo answers no adjustment at a later review yet: let the file do it, so that every
@@ -157,7 +157,7 @@ def demo_doc(tmp_path_factory) -> dict:
     """The demo's document, made once (checking a file never touches a database)."""
     store = Store(tmp_path_factory.mktemp("doc") / "w.duckdb")
     try:
-        return json.loads(portable.export_json(store, demo.load(store, "en", DEMO_YEAR)))
+        return json.loads(portable.export_json(store, demo.load(store, "en", DEMO_YEAR, today=TODAY)))
     finally:
         store.close()
 

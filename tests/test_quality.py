@@ -9,6 +9,7 @@ import pytest
 
 from strategy_core.findings import FAIL, PASS, WARN, Finding
 from strategy_core import quality as q
+from tests.conftest import TODAY
 
 I18N = Path(q.__file__).parent / "i18n"
 
@@ -509,7 +510,7 @@ def _demo_findings(tmp_path, lang: str) -> tuple[list[Finding], list[dict], list
     from strategy_core.store import Store
     store = Store(tmp_path / f"demo_{lang}.duckdb")
     try:
-        wid = demo.load(store, lang, 2026)
+        wid = demo.load(store, lang, 2026, today=TODAY)
         objs, krs = okr.list_objectives(store, wid), okr.list_key_results(store, wid)
     finally:
         store.close()

@@ -32,7 +32,7 @@ def demo_ctx(store: Store, wid: int) -> dict:
 
 def load_demo(store: Store, lang: str = "en") -> tuple[int, dict]:
     """The demo as of 2026-09-30; demo.load calls demo_review.add_demo inside its transaction."""
-    wid = demo.load(store, lang, 2026, as_of=AS_OF)
+    wid = demo.load(store, lang, 2026, today=AS_OF)
     return wid, demo_ctx(store, wid)
 
 
@@ -587,7 +587,7 @@ def test_page_in_both_languages_lists_minutes_and_carries_the_plan_into_next_yea
 
 
 def test_demo_early_in_the_year_has_only_the_reviews_whose_period_is_over(store):
-    wid = demo.load(store, "zh", 2026, as_of=dt.date(2026, 2, 10))
+    wid = demo.load(store, "zh", 2026, today=dt.date(2026, 2, 10))
     held = review.minutes(store, wid)
     assert [(m.review["kind"], m.review["period_end"]) for m in held] == [("monthly", dt.date(2026, 1, 31))]
     assert held[0].review["held_on"] == dt.date(2026, 2, 3) and "市场部" in held[0].review["attendees"]

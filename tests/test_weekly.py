@@ -62,19 +62,19 @@ def test_people_are_objective_and_kr_owners_each_once(store, team):
 # -- creating plans: the bad inputs --------------------------------------------------------------------
 
 def test_a_plan_belongs_to_the_monday_and_a_second_one_is_refused_naming_the_first(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", TODAY, {"confidence": 7, "help_needed": "Two designers"})
+    pid = weekly.create_plan(store, team["ws"], "Alice", TODAY, {"confidence": 7, "help_needed": "Two designers"}, today=TODAY)
     plan = weekly.get_plan(store, pid)
     assert plan["week_start"] == MON and plan["confidence"] == 7 and plan["items"] == []
     with pytest.raises(ValidationError) as e:
-        weekly.create_plan(store, team["ws"], "  ALICE ", dt.date(2026, 3, 13))
+        weekly.create_plan(store, team["ws"], "  ALICE ", dt.date(2026, 3, 13), today=TODAY)
     err = e.value.errors[0]
     assert (err.field, err.key) == ("week_start", "weekly.error.duplicate")
     assert "Alice" in err.text("en") and "2026-03-09" in err.text("en") and "edit it instead" in err.text("en")
     assert "请直接修改" in err.text("zh")
     assert len(weekly.list_plans(store, team["ws"])) == 1
     # another person, or the next week, is fine
-    weekly.create_plan(store, team["ws"], "Bob", TODAY)
-    weekly.create_plan(store, team["ws"], "Alice", MON + dt.timedelta(days=7))
+    weekly.create_plan(store, team["ws"], "Bob", TODAY, today=TODAY)
+    weekly.create_plan(store, team["ws"], "Alice", MON + dt.timedelta(days=7), today=TODAY)
     assert len(weekly.list_plans(store, team["ws"], person="alice")) == 2
 
 
@@ -82,11 +82,11 @@ def test_a_plan_belongs_to_the_monday_and_a_second_one_is_refused_naming_the_fir
                                     ("2026/12/31", True)])
 def test_a_week_outside_the_plan_year_is_refused(store, team, day, ok):
     if ok:
-        pid = weekly.create_plan(store, team["ws"], "Alice", day)
+        pid = weekly.create_plan(store, team["ws"], "Alice", day, today=TODAY)
         assert weekly.in_year(store.row("weekly_plan", pid)["week_start"], 2026)
         return
     with pytest.raises(ValidationError) as e:
-        weekly.create_plan(store, team["ws"], "Alice", day)
+        weekly.create_plan(store, team["ws"], "Alice", day, today=TODAY)
     assert [(x.field, x.key) for x in e.value.errors] == [("week_start", "weekly.error.week_outside_year")]
     assert "outside the plan year 2026" in e.value.errors[0].text("en")
     assert weekly.list_plans(store, team["ws"]) == []
@@ -94,17 +94,17 @@ def test_a_week_outside_the_plan_year_is_refused(store, team, day, ok):
 
 def test_plan_fields_are_checked(store, team):
     with pytest.raises(ValidationError) as e:
-        weekly.create_plan(store, team["ws"], "", "not a date", {"confidence": 11})
+        weekly.create_plan(store, team["ws"], "", "not a date", {"confidence": 11}, today=TODAY)
     assert {x.field for x in e.value.errors} == {"person", "week_start", "confidence"}
     with pytest.raises(ValidationError) as e:
-        weekly.create_plan(store, team["ws"], "Alice", MON, {"confidence": 6.5})
+        weekly.create_plan(store, team["ws"], "Alice", MON, {"confidence": 6.5}, today=TODAY)
     assert keys_of(e.value) == ["error.not_whole"]
 
 
 # -- plan items and their check-ins: one source of truth ---------------------------------------------------
 
 def test_an_item_with_a_kr_value_records_a_check_in_seen_by_tracking_and_the_board(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON, {"confidence": 6})
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, {"confidence": 6}, today=TODAY)
     weekly.set_items(store, pid, [{"text": "A/B test the buy button", "key_result_id": team["conv"], "kr_value": "6.5"},
                                   {"text": "Write the KOL brief", "key_result_id": team["kols"], "done": True},
                                   {"text": "", "key_result_id": None, "kr_value": None}],   # a blank row is skipped
@@ -121,14 +121,14 @@ def test_an_item_with_a_kr_value_records_a_check_in_seen_by_tracking_and_the_boa
     board = monitor.board(monitor.snapshot(store, team["ws"]), TODAY)
     assert board.krs[team["conv"]].current == 6.5 and board.krs[team["conv"]].last_date == TODAY
     # a past week's value is dated the week's Sunday
-    old = weekly.create_plan(store, team["ws"], "Bob", MON - dt.timedelta(days=7))
+    old = weekly.create_plan(store, team["ws"], "Bob", MON - dt.timedelta(days=7), today=TODAY)
     weekly.set_items(store, old, [{"text": "Survey 50 customers", "key_result_id": team["nps"], "kr_value": 6.4}],
                      today=TODAY)
     assert live_check_ins(store, team["ws"], team["nps"])[0]["date"] == MON - dt.timedelta(days=1)
 
 
 def test_editing_the_value_edits_that_check_in_and_removing_it_trashes_it(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON)
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, today=TODAY)
     weekly.set_items(store, pid, [{"text": "Sign KOLs", "key_result_id": team["kols"], "kr_value": 60}], today=TODAY)
     item = weekly.get_plan(store, pid)["items"][0]
     first_ci = item["check_in_id"]
@@ -160,7 +160,7 @@ def test_editing_the_value_edits_that_check_in_and_removing_it_trashes_it(store,
 
 
 def test_a_check_in_deleted_on_the_check_ins_page_shows_through(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON)
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, today=TODAY)
     weekly.set_items(store, pid, [{"text": "Sign KOLs", "key_result_id": team["kols"], "kr_value": 60}], today=TODAY)
     item = weekly.get_plan(store, pid)["items"][0]
     tracking.delete_entry(store, "check_in", item["check_in_id"])
@@ -173,7 +173,7 @@ def test_a_check_in_deleted_on_the_check_ins_page_shows_through(store, team):
 
 
 def test_bad_items_are_named_by_row_and_nothing_is_saved(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON)
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, today=TODAY)
     with pytest.raises(ValidationError) as e:
         weekly.set_items(store, pid, [
             {"text": "Fine", "key_result_id": team["conv"], "kr_value": 7},
@@ -193,7 +193,7 @@ def test_bad_items_are_named_by_row_and_nothing_is_saved(store, team):
 
 
 def test_a_kr_value_for_a_week_that_has_not_begun_is_refused(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON + dt.timedelta(days=7))
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON + dt.timedelta(days=7), today=TODAY)
     with pytest.raises(ValidationError) as e:
         weekly.set_items(store, pid, [{"text": "Sign KOLs", "key_result_id": team["kols"], "kr_value": 60}],
                          today=TODAY)
@@ -203,7 +203,7 @@ def test_a_kr_value_for_a_week_that_has_not_begun_is_refused(store, team):
 
 
 def test_confidence_goes_to_the_recorded_check_ins(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON, {"confidence": 5})
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, {"confidence": 5}, today=TODAY)
     weekly.set_items(store, pid, [{"text": "Sign KOLs", "key_result_id": team["kols"], "kr_value": 60}], today=TODAY)
     weekly.update_plan(store, pid, {"confidence": 8, "help_needed": "Budget for travel", "last_week_result": "ok"})
     plan = weekly.get_plan(store, pid)
@@ -216,7 +216,7 @@ def test_confidence_goes_to_the_recorded_check_ins(store, team):
 
 
 def test_delete_plan_trashes_items_and_their_check_ins_and_undo_restores(store, team):
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON)
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, today=TODAY)
     weekly.set_items(store, pid, [{"text": "Sign KOLs", "key_result_id": team["kols"], "kr_value": 60}], today=TODAY)
     weekly.delete_plan(store, pid)
     assert weekly.list_plans(store, team["ws"]) == [] and live_check_ins(store, team["ws"]) == []
@@ -227,11 +227,11 @@ def test_delete_plan_trashes_items_and_their_check_ins_and_undo_restores(store, 
 # -- copy forward, prefill, missing plans, progress -------------------------------------------------------------
 
 def test_copy_last_weeks_open_items_forward(store, team):
-    last = weekly.create_plan(store, team["ws"], "Alice", MON - dt.timedelta(days=7))
+    last = weekly.create_plan(store, team["ws"], "Alice", MON - dt.timedelta(days=7), today=TODAY)
     weekly.set_items(store, last, [{"text": "Done thing", "done": True},
                                    {"text": "Open thing", "key_result_id": team["kols"], "kr_value": 50},
                                    {"text": "Second open thing"}], today=TODAY)
-    pid = weekly.create_plan(store, team["ws"], "Alice", MON)
+    pid = weekly.create_plan(store, team["ws"], "Alice", MON, today=TODAY)
     with pytest.raises(ValidationError) as e:
         weekly.carry_forward(store, last)
     assert keys_of(e.value) == ["weekly.error.no_previous_plan"]
@@ -268,13 +268,13 @@ def test_missing_plans_and_the_progress_part(store, team):
     krs = okr.list_key_results(store, team["ws"])
     assert weekly.progress_part(krs, [], TODAY).status == NOT_STARTED
     assert weekly.missing_plans(store, team["ws"], TODAY) == ["Alice", "Bob"]
-    weekly.create_plan(store, team["ws"], "Alice", MON)
-    weekly.create_plan(store, team["ws"], "CEO", MON)         # owns no KR: not counted as missing or filed
+    weekly.create_plan(store, team["ws"], "Alice", MON, today=TODAY)
+    weekly.create_plan(store, team["ws"], "CEO", MON, today=TODAY)         # owns no KR: not counted as missing or filed
     assert weekly.missing_plans(store, team["ws"], TODAY) == ["Bob"]
     part = weekly.progress_part(krs, weekly.list_plans(store, team["ws"]), TODAY)
     assert (part.key, part.status, part.page) == ("weekly", IN_PROGRESS, "weekly")
     assert part.filled == {"weekly_plan": 2, "kr_owner": 2} and part.missing == ["progress.missing.weekly_plans"]
-    weekly.create_plan(store, team["ws"], "bob", TODAY)
+    weekly.create_plan(store, team["ws"], "bob", TODAY, today=TODAY)
     part = weekly.progress_part(krs, weekly.list_plans(store, team["ws"]), TODAY)
     assert part.status == DONE and part.missing == []
     # next week nobody has filed yet
@@ -294,7 +294,7 @@ AS_OF = dt.date(2026, 9, 30)
 def load_demo(store: Store, lang: str = "zh") -> int:
     """The demo company as of 30 September (demo.load adds the weekly plans and daily reports through
     demo_weekly.add_demo)."""
-    return demo.load(store, lang, 2026, as_of=AS_OF)
+    return demo.load(store, lang, 2026, today=AS_OF)
 
 
 def test_demo_weekly_plans(store):
@@ -331,7 +331,7 @@ def test_demo_weekly_plans(store):
 
 def test_demo_weekly_skips_weeks_outside_the_year(store):
     """Shown as of 6 January, only the week that holds it (its Monday is 5 January) gets plans."""
-    wid = demo.load(store, "en", 2026, as_of=dt.date(2026, 1, 6))
+    wid = demo.load(store, "en", 2026, today=dt.date(2026, 1, 6))
     assert {p["week_start"] for p in weekly.list_plans(store, wid)} <= {dt.date(2026, 1, 5), dt.date(2025, 12, 29)}
     assert all(weekly.in_year(p["week_start"], 2026) for p in weekly.list_plans(store, wid))
 
@@ -453,7 +453,7 @@ def test_weekly_page_refuses_a_week_outside_the_year_and_a_duplicate(db_path):
     assert "2025-12-15 这一周不在计划年度 2026 内。" in shown(at)
     at.date_input(key="weekly_pick__week_start").set_value(MON).run()
     s = Store(db_path)
-    weekly.create_plan(s, wid, "Alice", MON)          # someone else filed it meanwhile
+    weekly.create_plan(s, wid, "Alice", MON, today=TODAY)          # someone else filed it meanwhile
     s.close()
     at.button(key="weekly_start").click().run()
     no_exceptions(at)

@@ -6,6 +6,7 @@ import pytest
 from strategy_core import okr, onion, progress, workspace
 from strategy_core.errors import ValidationError
 from strategy_core.fields import date, number, text
+from tests.conftest import TODAY
 
 
 def test_settings_are_validated_field_by_field(store):
@@ -68,7 +69,7 @@ def test_copy_handles_29_february(store):
 
 
 def test_progress_of_the_demo(store, demo_ws):
-    ov = progress.overview(store, demo_ws)
+    ov = progress.overview(store, demo_ws, today=TODAY)
     decoding = ov.steps[0]
     assert decoding.key == "decoding" and decoding.status == progress.IN_PROGRESS
     onion_part, okr_part = decoding.parts
@@ -87,7 +88,7 @@ def test_progress_of_the_demo(store, demo_ws):
 
 
 def test_progress_of_an_empty_workspace(store, ws):
-    ov = progress.overview(store, ws)
+    ov = progress.overview(store, ws, today=TODAY)
     assert all(s.status == progress.NOT_STARTED for s in ov.steps)
     onion_part, okr_part = ov.steps[0].parts
     assert "progress.missing.onion_root" in onion_part.missing

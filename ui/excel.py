@@ -21,6 +21,7 @@ from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import LANG_NAMES, LANGS, t
 from strategy_core.store.store import Store
 from strategy_core.tracking import today_in
+from ui import state
 from ui.forms import escape_md
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,19 +74,19 @@ def _filled(_store: Store, db: str, workspace_id: int, version: int, lang: str, 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _blank(sheet: str, lang: str, currency: str, today: dt.date) -> Result:
     from strategy_core.excel import blank_template
-    return _attempt(lambda: blank_template(sheet, lang, currency))
+    return _attempt(lambda: blank_template(sheet, lang, currency, today=today))
 
 
 def filled_bytes(store: Store, workspace_id: int, lang: str, sheets: tuple[str, ...] | None = None,
-                 on: dt.date | None = None) -> Result:
-    """The workspace's *sheets* (default: every sheet) as an xlsx file, built once per workspace version
-    and day. openpyxl is imported only here, on the first click, not while a page renders."""
+                 on: dt.date | None = None, *, today: dt.date) -> Result:
+    """The workspace's *sheets* (None: every sheet) as an xlsx file dated *today*, built once per workspace
+    version and day. openpyxl is imported only here, on the first click, not while a page renders."""
     return _filled(store, str(store.path), workspace_id, store.version(workspace_id), lang,
-                   tuple(sheets) if sheets else None, on, dt.date.today())
+                   tuple(sheets) if sheets else None, on, today)
 
 
-def blank_bytes(sheet: str, lang: str, currency: str) -> Result:
-    return _blank(sheet, lang, currency, dt.date.today())
+def blank_bytes(sheet: str, lang: str, currency: str, *, today: dt.date) -> Result:
+    return _blank(sheet, lang, currency, today)
 
 
 # -- the buttons -----------------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def download_section(store: Store, workspace_id: int, sheet: str, lang: str, *, 
     board measured as of *on*) and the same sheet blank; an export error under them in plain words."""
     ws = store.get_workspace(workspace_id)
     version = store.version(workspace_id)
-    today = dt.date.today()
+    today = state.today()
     sheet_name = t(f"xl.sheet.{sheet}", lang)
     filled_name = file_name(ws["name"], sheet_name, (on if sheet == "board" and on else today).isoformat())
     blank_name = file_name(ws["name"], sheet_name, t("xlui.blank_word", lang), today.isoformat())
@@ -140,8 +141,8 @@ def download_section(store: Store, workspace_id: int, sheet: str, lang: str, *, 
     keys = [f"xl_{sheet}_filled", f"xl_{sheet}_blank"]
     with st.container(horizontal=True, gap="small"):
         _button(t("xlui.sheet", lang, sheet=sheet_name), keys[0], version,
-                lambda: filled_bytes(store, workspace_id, lang, (sheet,), on), name=filled_name, help=filled_help)
-        _button(t("xlui.blank", lang), keys[1], version, lambda: blank_bytes(sheet, lang, ws["currency"]),
+                lambda: filled_bytes(store, workspace_id, lang, (sheet,), on, today=today), name=filled_name, help=filled_help)
+        _button(t("xlui.blank", lang), keys[1], version, lambda: blank_bytes(sheet, lang, ws["currency"], today=today),
                 name=blank_name, help=t("xlui.blank_help", lang, file=escape_md(blank_name)))
     _show_errors(keys, version, lang)
 
@@ -150,8 +151,9 @@ def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
     """The Workspaces page's download of every template in one workbook, one button per language."""
     ws = store.get_workspace(workspace_id)
     version = store.version(workspace_id)
-    today = dt.date.today().isoformat()
-    on = today_in(ws["year"])               # the board page's default date
+    day = state.today()
+    today = day.isoformat()
+    on = today_in(ws["year"], day)          # the board page's default date
     st.subheader(t("xlui.workbook_title", lang))
     st.caption(t("xlui.workbook_caption", lang, date=on.isoformat()))
     keys = [f"xl_workbook_{code}" for code in LANGS]
@@ -160,7 +162,7 @@ def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
             name = file_name(ws["name"], t("xlui.workbook_word", code), today)
             language = LANG_NAMES[code]
             _button(t("xlui.workbook", lang, language=language), key, version,
-                    lambda code=code: filled_bytes(store, workspace_id, code, None, on), name=name,
+                    lambda code=code: filled_bytes(store, workspace_id, code, None, on, today=day), name=name,
                     help=t("xlui.workbook_help", lang, language=language, file=escape_md(name)), primary=code == lang)
     _show_errors(keys, version, lang)
     st.page_link("pages/excel_import.py", label=t("xlui.import_link", lang), icon="📥")

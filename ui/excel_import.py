@@ -26,7 +26,7 @@ from strategy_core.excel import importer, reader
 from strategy_core.i18n import t
 from strategy_core.store.store import Store
 from ui.forms import escape_md, reset_all_forms
-from ui.state import actor, flash
+from ui.state import actor, flash, today
 
 LIMIT_MB = reader.Limits().max_bytes // reader.MB
 _NONCE = "_xl_import_nonce"        # part of the uploader's key: a new number empties the uploader
@@ -49,7 +49,8 @@ _lock = threading.Lock()
 
 
 def plan_key(store: Store, workspace_id: int, data: bytes) -> tuple:
-    return (str(store.path), hashlib.sha256(data).hexdigest(), workspace_id, store.version(workspace_id))
+    """A plan is good for one file, workspace version and day (check-ins are dated by the day)."""
+    return (str(store.path), hashlib.sha256(data).hexdigest(), workspace_id, store.version(workspace_id), today())
 
 
 def cached(key: tuple) -> Planned | None:
@@ -78,7 +79,7 @@ def make_plan(store: Store, workspace_id: int, data: bytes, filename: str, lang:
         try:
             sheets = reader.read_workbook(data, filename=filename)
             bar.progress(0.5, text=t("xlimp.step.check", lang))
-            planned = Planned(filename, plan=importer.plan_sheets(store, workspace_id, sheets))
+            planned = Planned(filename, plan=importer.plan_sheets(store, workspace_id, sheets, today=key[-1]))
         except reader.ImportRefused as e:
             planned = Planned(filename, refused=e)
     finally:

@@ -1,11 +1,13 @@
 """Session-level state: the cached Store, the language, the current workspace, the actor."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import streamlit as st
 
-from strategy_core.errors import StoreOpenError
+from strategy_core import clock, tracking
+from strategy_core.errors import StoreOpenError, WorkbenchError
 from strategy_core.i18n import LANGS, lang_from_locale, t
 from strategy_core.store.store import Store, default_db_path
 
@@ -25,12 +27,12 @@ def _board(_store: Store, db: str, workspace_id: int, version: int, on):
     return snap, monitor.board(snap, on)
 
 
-def board(store: Store, workspace_id: int, on=None):
-    """The workspace's measured state as of *on* (default today), cached until the workspace changes."""
+def board(store: Store, workspace_id: int, on: dt.date):
+    """The workspace's measured state as of *on*, cached until the workspace changes."""
     return board_and_snapshot(store, workspace_id, on)[1]
 
 
-def board_and_snapshot(store: Store, workspace_id: int, on=None):
+def board_and_snapshot(store: Store, workspace_id: int, on: dt.date):
     # the file is part of the key: two databases can hold the same workspace id at the same version
     return _board(store, str(store.path), workspace_id, store.version(workspace_id), on)
 
@@ -46,6 +48,36 @@ def store() -> Store:
     except StoreOpenError as e:
         st.error(e.text(lang()))
         st.stop()
+
+
+def today() -> dt.date:
+    """Today, for this run: the app's one reading of the clock ($WORKBENCH_TODAY pins it)."""
+    try:
+        return clock.today()
+    except WorkbenchError as e:     # a bad $WORKBENCH_TODAY: say so, never guess a date
+        st.error(e.text(lang()))
+        st.stop()
+
+
+def as_of(year: int) -> dt.date:
+    """The day a workspace of *year* is shown as of: today inside the plan year, else its last
+    (or first) day — the board's default date."""
+    return tracking.today_in(year, today())
+
+
+def show_as_of(on: dt.date) -> None:
+    """Say which day the numbers below are measured on."""
+    st.caption(tr("common.as_of", date=on.isoformat()))
+
+
+def load_demo(language: str) -> int:
+    """Load the demo company as of today; the flash names its plan year and the day it is told as of."""
+    from strategy_core import demo
+    day = today()
+    wid = demo.load(store(), language, actor=actor(), today=day)
+    year = store().get_workspace(wid)["year"]
+    flash(tr("home.demo_loaded", year=year, date=demo.story_date(year, day).isoformat()))
+    return wid
 
 
 def lang() -> str:

@@ -22,12 +22,11 @@ EXPORT_FORMATS = ("xlsx", "json")
 
 
 def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
-    from strategy_core.cli import _as_of, _workspace_id
+    from strategy_core.cli import _workspace_id
     g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", required=True,
                    help=t("cli.help.export_workspace", lang))
     g.add_argument("--format", default="xlsx", metavar="xlsx|json", help=t("cli.help.export_format", lang))
     g.add_argument("--out", metavar="FILE", required=True, help=t("cli.help.export_out", lang))
-    g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", help=t("cli.help.as_of", lang))
 
 
 def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
@@ -38,10 +37,11 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
         raise WorkbenchError("xl.error.format", format=args.format)
     if fmt == "json":
         return _export_json(args, db, lang, out)
-    store = _open(db, must_exist=True)
+    store = _open(db, must_exist=True, clock=args.clock)
     try:
         # --lang given on the line wins; otherwise the workbook speaks the workspace's language
-        data = export_workbook(store, args.workspace, getattr(args, "lang", None), on=args.as_of)
+        data = export_workbook(store, args.workspace, getattr(args, "lang", None), on=args.as_of,
+                               today=args.clock.today())
     finally:
         store.close()
     target = Path(args.out).expanduser()
@@ -54,7 +54,7 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
 def _export_json(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
     from strategy_core import portable
     from strategy_core.cli import EXIT_OK, _open, chosen_workspaces
-    store = _open(db, must_exist=True)
+    store = _open(db, must_exist=True, clock=args.clock)
     try:
         ws = chosen_workspaces(store, args.workspace)[0]
         doc = portable.export_data(store, ws["id"])

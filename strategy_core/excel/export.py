@@ -775,18 +775,17 @@ def _new_workbook(lang: str) -> Workbook:
     return wb
 
 
-def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *, on: dt.date | None = None,
-                    sheets: Iterable[str] = SHEETS, today: dt.date | None = None) -> bytes:
+def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *, today: dt.date,
+                    on: dt.date | None = None, sheets: Iterable[str] = SHEETS) -> bytes:
     """The workspace as an xlsx file (bytes), one sheet per template, in *lang* (default: the
-    workspace's language). The board is measured as of *on* (default: today inside the plan year).
-    Raises ExportError when a text does not fit a cell."""
+    workspace's language), dated *today*. The board is measured as of *on* (default: *today* inside
+    the plan year). Raises ExportError when a text does not fit a cell."""
     ws = store.get_workspace(workspace_id)
     lang = lang or ws.get("language") or "zh"
     if lang not in LANGS:
         raise ExportError("xl.error.lang", lang=lang, allowed=", ".join(LANGS))
-    on = on or monitor.tracking.today_in(ws["year"])
+    on = on or monitor.tracking.today_in(ws["year"], today)
     ctx = _Ctx(store, workspace_id, ws, lang, on)
-    today = today or dt.date.today()
     wb = _new_workbook(lang)
     wb.properties.title = f"{ws['name']} {ws['year']}"
     for key in sheets:
@@ -802,13 +801,14 @@ def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *,
     return _save(wb)
 
 
-def blank_template(sheet_key: str, lang: str, currency: str = "CNY") -> bytes:
-    """One sheet with the headers, styles and drop-downs of *sheet_key* and no rows: to fill in."""
+def blank_template(sheet_key: str, lang: str, currency: str = "CNY", *, today: dt.date) -> bytes:
+    """One sheet with the headers, styles and drop-downs of *sheet_key* and no rows: to fill in
+    (its title line is dated *today*)."""
     if sheet_key not in SHEETS:
         raise ExportError("xl.error.sheet", sheet=sheet_key, allowed=", ".join(SHEETS))
     if lang not in LANGS:
         raise ExportError("xl.error.lang", lang=lang, allowed=", ".join(LANGS))
     wb = _new_workbook(lang)
-    w = _Writer(wb, sheet_key, lang, currency, _title_lines(sheet_key, lang, None, None, dt.date.today()))
+    w = _Writer(wb, sheet_key, lang, currency, _title_lines(sheet_key, lang, None, None, today))
     w.finish()
     return _save(wb)

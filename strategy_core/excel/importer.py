@@ -253,11 +253,11 @@ def _header(rows: list[tuple[int, tuple]], labels: dict[str, str]) -> tuple[int,
 # -- the planner -------------------------------------------------------------------------------
 
 class _Planner:
-    def __init__(self, store: Store, wid: int, today: dt.date | None):
+    def __init__(self, store: Store, wid: int, today: dt.date):
         self.store, self.wid = store, wid
         self.ws = store.get_workspace(wid)
         self.year = self.ws["year"]
-        self.today = today or dt.date.today()
+        self.today = today                      # check-in dates and the board are judged as of it
         self.plan = ImportPlan(wid, store.version(wid))
         self._temp = 0
         self._cells: set[tuple[str, str]] = set()
@@ -1418,7 +1418,7 @@ def _recognise(sheets: list[Any]) -> tuple[list[_Sheet], list[FieldError]]:
     return out, notes
 
 
-def plan_sheets(store: Store, workspace_id: int, sheets: list[Any], *, today: dt.date | None = None) -> ImportPlan:
+def plan_sheets(store: Store, workspace_id: int, sheets: list[Any], *, today: dt.date) -> ImportPlan:
     """The plan for already-read sheets (objects with ``name`` and ``rows`` [(row number, values)])."""
     p = _Planner(store, workspace_id, today)
     found, notes = _recognise(sheets)
@@ -1440,7 +1440,7 @@ def plan_sheets(store: Store, workspace_id: int, sheets: list[Any], *, today: dt
 
 
 def plan_import(store: Store, workspace_id: int, data: bytes, filename: str | None = None, *,
-                today: dt.date | None = None) -> ImportPlan:
+                today: dt.date) -> ImportPlan:
     """Read *data* (an xlsx file) and plan its import into the workspace. Raises the reader's
     ``ImportRefused`` for a file that cannot be read safely; every problem in the data itself is in
     ``plan.errors`` (with sheet, cell, column and the allowed values)."""

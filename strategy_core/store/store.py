@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 import duckdb
 
+from strategy_core.clock import Clock, system as system_clock
 from strategy_core.errors import ConflictError, NotFoundError, StoreOpenError
 from strategy_core.store import migrations
 
@@ -84,7 +85,7 @@ class Tx:
         self.store, self.cur = store, cur
         self.workspace_id, self.action, self.actor = workspace_id, action, actor
         self.txn = self.new_id()
-        self.now = dt.datetime.now().replace(microsecond=0)
+        self.now = store.clock.now().replace(microsecond=0)
         self.events = 0
 
     def new_id(self) -> int:
@@ -231,8 +232,9 @@ class Tx:
 class Store:
     """The workbench's database. Open with `open_store(path)`; share across threads freely."""
 
-    def __init__(self, path: str | os.PathLike, *, migrate: bool = True):
+    def __init__(self, path: str | os.PathLike, *, migrate: bool = True, clock: Clock | None = None):
         self.path = Path(path)
+        self.clock = clock or system_clock()   # stamps the change log and the pre-migration backup
         _check_file(self.path)
         existed = self.path.exists()
         try:
@@ -272,7 +274,7 @@ class Store:
 
     def _backup_before_migration(self, cur: duckdb.DuckDBPyConnection, version: int) -> Path:
         cur.execute("CHECKPOINT")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
         dest = self.path.with_name(f"{self.path.name}.bak-v{version}-{stamp}")
         shutil.copy2(self.path, dest)
         return dest
