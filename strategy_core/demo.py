@@ -36,9 +36,67 @@ def _wiggle(i: int, key: str) -> float:
     return math.sin(i * 1.7 + sum(map(ord, key)) % 11)
 
 
+# readings per frequency: how many periods back from the story date (half a year of daily and weekly
+# ones, nine months of monthly ones — so a quarterly review sees the quarter before it too), and the
+# step in days (None: by calendar month)
+_READINGS_BACK = {"daily": (182, 1), "weekly": (26, 7), "monthly": (9, None), "quarterly": (4, None)}
+
+
+def story_start(year: int) -> dt.date:
+    """The first day on which the demo can tell its whole story in *year*: its first quarter is behind
+    it (a finished month and quarter to review, months of history for a red streak)."""
+    return dt.date(year, 4, 1)
+
+
+def default_year(today: dt.date) -> int:
+    """The plan year the demo shows when loaded on *today* with no year given: this year from
+    1 April on, before that last year (complete, told as of its 31 December)."""
+    return today.year if today >= story_start(today.year) else today.year - 1
+
+
+def story_date(year: int, today: dt.date) -> dt.date:
+    """The day the demo of *year* is told as of, loaded on *today*: *today* inside the year, the
+    year's last day after it, its first day before it (the board's own default, `tracking.today_in`)."""
+    return tracking.today_in(year, today)
+
+
+def tells_whole_story(year: int, today: dt.date) -> bool:
+    """Whether the demo of *year*, loaded on *today*, holds every part of its story (see the README):
+    false only for a year whose first quarter is not yet behind *today*."""
+    return story_date(year, today) >= story_start(year)
+
+
+def _reading_days(frequency: str, as_of: dt.date, year: int) -> list[dt.date]:
+    """The days an indicator of *frequency* was read, newest first: one a period, back from *as_of*,
+    never before the plan year. Monthly and quarterly readings fall on the period's 28th (or *as_of*,
+    in the period that holds it)."""
+    count, step = _READINGS_BACK.get(frequency, _READINGS_BACK["monthly"])
+    first = dt.date(year, 1, 1)
+    days: list[dt.date] = []
+    for k in range(count):
+        if step is not None:
+            day = as_of - dt.timedelta(days=k * step)
+        else:
+            months = k * (1 if frequency != "quarterly" else 3)
+            m = as_of.year * 12 + as_of.month - 1 - months
+            day = dt.date(m // 12, m % 12 + 1, 28)
+            if k == 0:
+                day = min(as_of, day)
+        if day < first:
+            break
+        days.append(day)
+    return days
+
+
 def _history(tx: Tx, wid: int, spec: dict[str, Any], year: int, as_of: dt.date, krs: list[dict],
              objectives: dict[int, dict], kr_keys: dict[int, str], indicators: dict[str, dict]) -> None:
-    """Half a year of check-ins and readings up to *as_of* (SPEC §7: the board is alive on load)."""
+    """Half a year of check-ins and readings up to *as_of* (the board is alive on load), laid by
+    formula relative to *as_of* so the same story holds whatever day it is told on.
+
+    KRs: a check-in a week at their pace (times the demo's pace factor), from half a year back (or
+    their period's start) to *as_of* or their deadline. Indicators: one reading a period, the latest
+    at the shape's end value and the first of the window at its start — so the latest few periods
+    always sit where the story needs them (the repeat-purchase rate red for its last three months)."""
     pace = spec["pace"]
     window_start = max(dt.date(year, 1, 1), as_of - dt.timedelta(days=182))
     check_ins = []
@@ -59,38 +117,28 @@ def _history(tx: Tx, wid: int, spec: dict[str, Any], year: int, as_of: dt.date, 
             day += dt.timedelta(days=7)
             i += 1
     tx.insert_many("check_in", check_ins)
-    step = {"daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91}
     readings = []
     for key, shape in spec["readings"].items():
         ind = indicators[key]
-        n = max(1, (as_of - window_start).days // step[ind["frequency"]])
-        for i in range(n + 1):
-            day = window_start + dt.timedelta(days=i * step[ind["frequency"]])
-            if ind["frequency"] == "monthly":
-                day = min(as_of, (dt.date(day.year, day.month, 28)))
-            if day > as_of:
-                break
-            t = i / max(1, n)
+        count = _READINGS_BACK.get(ind["frequency"], _READINGS_BACK["monthly"])[0]
+        for k, day in enumerate(_reading_days(ind["frequency"], as_of, year)):
+            t = 1 - k / max(1, count - 1)          # 1 on the latest reading, 0 at the window's start
             value = shape["start"] + (shape["end"] - shape["start"]) * t
-            value += abs(shape["end"] - shape["start"]) * 0.04 * _wiggle(i, key)
+            value += abs(shape["end"] - shape["start"]) * 0.04 * _wiggle(k, key)
             readings.append({"workspace_id": wid, "indicator_id": ind["id"], "date": day,
                              "value": round(value, 2), "comment": None})
-    # no two readings of one indicator on the same day
-    seen, unique = set(), []
-    for r in readings:
-        if (r["indicator_id"], r["date"]) not in seen:
-            seen.add((r["indicator_id"], r["date"]))
-            unique.append(r)
-    tx.insert_many("reading", unique)
+    readings.sort(key=lambda r: (r["indicator_id"], r["date"]))
+    tx.insert_many("reading", readings)
 
 
-def load(store: Store, lang: str = "zh", year: int | None = None, actor: str | None = None,
-         as_of: dt.date | None = None) -> int:
-    """Create the demo workspace; returns its id. Undo removes it whole.
+def load(store: Store, lang: str = "zh", year: int | None = None, actor: str | None = None, *,
+         today: dt.date) -> int:
+    """Create the demo workspace as loaded on *today*; returns its id. Undo removes it whole.
 
-    Its history runs up to *as_of* (default: today inside the plan year, else the year's end)."""
-    year = year or dt.date.today().year
-    as_of = as_of or tracking.today_in(year)
+    Its plan year is *year* (default: `default_year(today)`); its history runs up to
+    `story_date(year, today)`, the day its monitoring board opens on."""
+    year = year or default_year(today)
+    as_of = story_date(year, today)
     spec = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     ws_row = workspace.clean({**_localise(spec["workspace"], lang, year), "year": year, "language": lang})
     with store.transaction(None, "demo.load", actor) as tx:

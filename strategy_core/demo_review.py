@@ -103,7 +103,7 @@ def add_demo(tx: Tx, wid: int, lang: str, year: int, as_of: dt.date, ctx: dict) 
 
     month_end = review.last_finished("monthly", as_of, year)
     if month_end is not None:
-        # the two most behind (the demo's pace makes them marketing ROI and, until 30 Sep, conversion)
+        # the two most behind (the demo's pace makes them marketing ROI and one-click conversion)
         rows = [r for r in review.prepare_monthly(snap, month_end) if r.gap is not None][:2]
         causes = {r.subject_id: text("cause", key_of.get(r.subject_id) if key_of.get(r.subject_id) in
                                      _TEXT["cause"] else "other") for r in rows}

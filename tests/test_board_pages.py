@@ -28,7 +28,7 @@ def demo_files(tmp_path_factory):
     for lang in ("en", "zh"):
         path = base / f"demo-{lang}.duckdb"
         s = Store(path)
-        demo.load(s, lang, 2026, as_of=AS_OF)
+        demo.load(s, lang, 2026, today=AS_OF)
         s.close()
         out[lang] = path
     return out
@@ -303,7 +303,10 @@ def test_board_alerts_ranks_and_charts_the_demo(demo_db, lang):
     errors = [e.value for e in at.error]
     mine = [e for e in errors if f"“{repeat['name']}”" in e]
     assert len(mine) == 1 and t("board.red_streak", lang, count=3) in mine[0], errors
-    assert format_number(21.14, lang) in mine[0] and "≥ 30" in mine[0]
+    latest = read(db, lambda s, w: max((r for r in tracking.list_readings(s, w) if r["indicator_id"] == repeat["id"]),
+                                       key=lambda r: r["date"]))
+    assert latest["date"] <= AS_OF and latest["value"] < 25          # below its risk trigger
+    assert format_number(latest["value"], lang) in mine[0] and "≥ 30" in mine[0]
     # no indicator but the red one alerts (CAC is only yellow), and no KR is past its alert value
     assert not any(i["name"] in e for i in inds if i["id"] != repeat["id"] for e in errors), errors
     assert not any(k["statement"] in e for k in krs for e in errors), errors

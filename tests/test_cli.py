@@ -15,6 +15,7 @@ from strategy_core import cli, onion, quality, workspace
 from strategy_core.i18n import catalog, t
 from strategy_core.store import migrations
 from strategy_core.store.store import Store
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES_GAP = "3,000,333"
@@ -37,8 +38,9 @@ def plain_error(p: subprocess.CompletedProcess) -> None:
 def demo_db(tmp_path_factory) -> tuple[Path, int]:
     db = tmp_path_factory.mktemp("demo") / "workbench.duckdb"
     assert run("init", "--db", db).returncode == 0
-    p = run("demo", "--db", db, "--lang", "en", "--year", "2026")
+    p = run("demo", "--db", db, "--lang", "en", "--year", "2026", "--as-of", "2026-09-30")
     assert p.returncode == 0, p.stderr
+    assert "data up to 2026-09-30" in p.stdout
     wid = int(re.search(r"workspace (\d+)", p.stdout).group(1))
     return db, wid
 
@@ -325,7 +327,9 @@ def test_status_text_names_the_late_kr_and_the_red_indicator(demo_db, lang):
     off, red, green = (cli.status_text(c, lang) for c in ("off_track", "red", "green"))
     assert "✗" in off and t("status.off_track", lang) in off  # a symbol and words, never colour alone
     roi = _line(p.stdout, ROI)
-    assert off in roi and "32%" in roi
+    data = json.loads(run("status", "--db", db, "--workspace", wid, "--as-of", AS_OF, "--format", "json").stdout)
+    [kr] = [k for k in data["workspaces"][0]["key_results"] if ROI in k["statement"]]
+    assert off in roi and f"{kr['progress']:.0%}" in roi
     repeat = _line(p.stdout, REPEAT)
     assert red in repeat and t("cli.status.alert", lang) in repeat and "≥ 30%" in repeat
     assert green in p.stdout
@@ -350,7 +354,8 @@ def test_status_json(demo_db, lang):
     roi = next(k for k in ws["key_results"] if ROI in k["statement"])
     assert roi["status"] == "off_track" and roi["alert"] is False
     assert roi["status_text"] == cli.status_text("off_track", lang)
-    assert roi["progress"] == pytest.approx(0.32, abs=0.005) and roi["expectation"] > roi["progress"]
+    # the demo runs this KR at 45 % of its pace (a small wobble on top)
+    assert roi["progress"] == pytest.approx(0.45 * roi["expected"], abs=0.03) and roi["expectation"] > roi["progress"]
     assert roi["latest_date"] <= AS_OF and roi["latest"] is not None
     repeat = next(i for i in ws["indicators"] if REPEAT in i["name"])
     assert repeat["status"] == "red" and repeat["alert"] is True
@@ -377,7 +382,7 @@ def test_status_defaults_every_workspace_as_of_today_in_its_year(clean_db):
     assert data["as_of"] is None and data["alerts"] == 0
     assert {w["id"] for w in data["workspaces"]} == {ok, warn}
     from strategy_core import tracking
-    assert {w["as_of"] for w in data["workspaces"]} == {tracking.today_in(2026).isoformat()}
+    assert {w["as_of"] for w in data["workspaces"]} == {tracking.today_in(2026, TODAY).isoformat()}
     assert all(w["key_results"] == [] and w["indicators"] == [] for w in data["workspaces"])
     text = run("status", "--db", db, "--workspace", ok, "--lang", "en")
     assert text.returncode == 0 and "No key results yet." in text.stdout and "No indicators yet." in text.stdout
@@ -425,7 +430,8 @@ def test_export_json_then_import_gives_the_same_document(demo_db, tmp_path):
     before = run("workspaces", "--db", db, "--format", "json").stdout
     dry = run("import", "--db", db, "--file", first, "--dry-run", "--lang", "en")
     assert dry.returncode == 0, dry.stderr
-    assert "  check-in: 185" in dry.stdout and "Nothing was changed" in dry.stdout
+    check_ins = len(json.loads(first.read_text("utf-8"))["tables"]["check_in"])
+    assert check_ins > 100 and f"  check-in: {check_ins}\n" in dry.stdout and "Nothing was changed" in dry.stdout
     assert run("workspaces", "--db", db, "--format", "json").stdout == before
     p = run("import", "--db", db, "--file", first, "--name", "From git", "--lang", "en")
     assert p.returncode == 0, p.stderr

@@ -17,7 +17,7 @@ AS_OF = dt.date(2026, 9, 30)
 
 def demo_with_risks(store: Store, lang: str = "zh") -> int:
     """The demo workspace as of 30 September with its risk register (added here until demo.load does it)."""
-    wid = demo.load(store, lang, 2026, as_of=AS_OF)
+    wid = demo.load(store, lang, 2026, today=AS_OF)
     if not risk.list_risks(store, wid):
         spec = json.loads(demo.DEMO_FILE.read_text("utf-8"))
         inds, krs = store.rows("indicator", wid), store.rows("key_result", wid)
@@ -255,7 +255,7 @@ def test_demo_register_and_progress_part(store):
     assert [r["top"] for r in risks] == [True, True, True]
     assert len(plans) == 9
     triggers = {(r["trigger_kind"], r["trigger_comparator"], r["trigger_value"]) for r in risks}
-    assert triggers == {("indicator", "<", 25), ("indicator", ">", 230), ("key_result", "<", 12)}
+    assert triggers == {("indicator", "<", 25), ("indicator", ">", 230), ("key_result", "<", 10)}
     edu = risk.compare_plans(list(risk.plans_of(plans, risks[0]["id"]).values()))
     assert [(c["label"], c["cost_per_unit"], c["cheapest"]) for c in edu] == [
         ("A", 80, True), ("B", 200, False), ("C", 100, False)]
