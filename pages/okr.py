@@ -241,12 +241,13 @@ with tab_edit:
         with st.container(border=True):
             st.markdown(f"**{tr('okr.edit_objective')}**")
             of = Form(f"okr_obj_{oid}")
-            of.seed({f: o[f] for f in OBJ_FIELDS})
+            of.seed({f: o[f] for f in OBJ_FIELDS}, row=o)
             objective_inputs(of, oid)
             show_findings([f for f in findings if f.entity == "objective" and f.entity_id == oid
                            and f.rule.startswith("align")], lang)
             n_krs = sum(1 for k in krs if k["objective_id"] == oid)
-            save_and_delete(of, OBJ_FIELDS, save=lambda v: okr.update_objective(store, oid, v, state.actor()),
+            save_and_delete(of, OBJ_FIELDS, save=lambda v: okr.update_objective(store, oid, v, state.actor(),
+                                                                            seen=of.seen()),
                             delete=lambda: okr.delete_objective(store, oid, state.actor()),
                             save_key=f"okr_obj_save_{oid}", delete_key=f"okr_obj_del_{oid}",
                             delete_label=tr("okr.delete_objective", count=n_krs),
@@ -283,10 +284,11 @@ with tab_edit:
                 k = kr_by_id[kid]
                 kf = Form(f"okr_kr_{kid}")
                 kf.seed({**{f: k[f] for f in KR_FIELDS}, "committed": k["committed"] is not False,
-                         "weight": k["weight"] if k["weight"] is not None else 1.0})
+                         "weight": k["weight"] if k["weight"] is not None else 1.0}, row=k)
                 st.markdown(f"**{tr('okr.edit_kr')}**")
                 kr_inputs(kf, oid)
-                save_and_delete(kf, KR_FIELDS, save=lambda v: okr.update_key_result(store, kid, v, state.actor()),
+                save_and_delete(kf, KR_FIELDS, save=lambda v: okr.update_key_result(store, kid, v, state.actor(),
+                                                                                 seen=kf.seen()),
                                 delete=lambda: okr.delete_key_result(store, kid, state.actor()),
                                 save_key=f"okr_kr_save_{kid}", delete_key=f"okr_kr_del_{kid}",
                                 delete_label=tr("okr.delete_kr"), deleted=tr("common.moved_to_trash", count=1))

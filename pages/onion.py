@@ -138,10 +138,11 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown(f"**{tr('onion.edit_node', name=escape_md(node['name']))}**")
     form = Form(f"onion_node_{selected}")
-    form.seed({f: node[f] for f in NODE_FIELDS})
+    form.seed({f: node[f] for f in NODE_FIELDS}, row=node)
     node_inputs(form, is_root=is_root)
     count = len(onion.subtree_ids(nodes, selected))
-    save_and_delete(form, NODE_FIELDS, save=lambda v: onion.update_node(store, selected, v, state.actor()),
+    save_and_delete(form, NODE_FIELDS, save=lambda v: onion.update_node(store, selected, v, state.actor(),
+                                                                 seen=form.seen()),
                     delete=lambda: onion.delete_node(store, selected, state.actor()),
                     save_key=f"onion_save_{selected}", delete_key=f"onion_delete_{selected}",
                     delete_label=tr("onion.delete", count=count), deleted=tr("common.moved_to_trash", count=count))

@@ -183,7 +183,7 @@ def risk_inputs(form: Form) -> None:
 def plan_inputs(rid: int, label: str, have: dict | None) -> None:
     pf = Form(f"risk_plan_{rid}_{label}")
     pf.seed({f: (have or {}).get(f) for f in risk.PLAN_FIELDS} if have else
-            {"strategy": "", "cost": None, "expected_result": None, "expected_unit": "", "channel": ""})
+            {"strategy": "", "cost": None, "expected_result": None, "expected_unit": "", "channel": ""}, row=have)
     with st.container(border=True):
         st.markdown(f"**{tr('risk.plan', label=label)}**")
         st.text_area(tr("field.strategy"), key=pf.k("strategy"), height=110, placeholder=tr("risk.strategy_placeholder"))
@@ -204,7 +204,7 @@ def plan_inputs(rid: int, label: str, have: dict | None) -> None:
         b1, b2 = st.columns(2)
         with b1:
             st.button(tr("risk.save_plan", label=label), type="primary", key=f"risk_plan_save_{rid}_{label}",
-                      on_click=pf.submit(lambda v: risk.set_plan(store, rid, label, v, state.actor()),
+                      on_click=pf.submit(lambda v: risk.set_plan(store, rid, label, v, state.actor(), seen=pf.seen()),
                                          risk.PLAN_FIELDS, ok=tr("common.saved")))
         if have:
             with b2:
@@ -260,10 +260,10 @@ with tab_edit:
                            format_func=lambda i: ("★ " if by_id[i]["top"] else "") + by_id[i]["name"])
         r = by_id[rid]
         form = Form(f"risk_{rid}")
-        form.seed(risk.form_values(r))
+        form.seed(risk.form_values(r), row=r)
         with st.container(border=True):
             risk_inputs(form)
-            save_and_delete(form, RISK_FIELDS, save=lambda v: risk.update_risk(store, rid, v, state.actor()),
+            save_and_delete(form, RISK_FIELDS, save=lambda v: risk.update_risk(store, rid, v, state.actor(), seen=form.seen()),
                             delete=lambda: risk.delete_risk(store, rid, state.actor()),
                             save_key=f"risk_save_{rid}", delete_key=f"risk_del_{rid}",
                             delete_label=tr("risk.delete"), deleted=tr("risk.deleted"))

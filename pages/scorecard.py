@@ -133,10 +133,10 @@ with tab_edit:
                            format_func=lambda i: f"{pname(by_id[i]['perspective'])} · {by_id[i]['name']}")
         ind = by_id[iid]
         form = Form(f"bsc_ind_{iid}")
-        form.seed({**{f: ind.get(f) for f in IND_FIELDS}, "key_result_ids": links.get(iid, [])})
+        form.seed({**{f: ind.get(f) for f in IND_FIELDS}, "key_result_ids": links.get(iid, [])}, row=ind)
         with st.container(border=True):
             indicator_inputs(form)
-            save_and_delete(form, IND_FIELDS, save=lambda v: bsc.update_indicator(store, iid, v, state.actor()),
+            save_and_delete(form, IND_FIELDS, save=lambda v: bsc.update_indicator(store, iid, v, state.actor(), seen=form.seen()),
                             delete=lambda: bsc.delete_indicator(store, iid, state.actor()),
                             save_key=f"bsc_save_{iid}", delete_key=f"bsc_del_{iid}", delete_label=tr("bsc.delete"),
                             deleted=tr("common.moved_to_trash", count=1))

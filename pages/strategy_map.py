@@ -59,14 +59,15 @@ with c2, st.container(border=True):
         oid = st.selectbox(tr("field.title"), list(by_id), key="map_obj",
                            format_func=lambda i: f"[{tr('okr.level.' + by_id[i]['level'])}] {by_id[i]['title'][:60]}")
         pf = Form(f"map_obj_{oid}")
-        pf.seed({"perspective": by_id[oid].get("perspective")})
+        pf.seed({"perspective": by_id[oid].get("perspective")}, row=by_id[oid])
         # every perspective is offered: an objective may stand where the scorecard has no indicator yet
         st.selectbox(tr("field.perspective"), list(bsc.PERSPECTIVES), key=pf.k("perspective"), format_func=pname,
                      placeholder=tr("map.not_on_map"))
         pf.errors("perspective")
         pf.general_errors()
         st.button(tr("common.save"), key=f"map_obj_save_{oid}",
-                  on_click=pf.submit(lambda v: okr.update_objective(store, oid, v, state.actor()), ["perspective"],
+                  on_click=pf.submit(lambda v: okr.update_objective(store, oid, v, state.actor(), seen=pf.seen()),
+                                     ["perspective"],
                                      ok=tr("common.saved")))
     else:
         st.caption(tr("okr.empty"))

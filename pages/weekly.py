@@ -104,7 +104,7 @@ with tab_plan:
             st.subheader(tr("weekly.plan_title", person=p["person"], week=fmt_date(p["week_start"])))
             f = Form(f"weekly_plan_{pid}")
             f.seed({"confidence": p["confidence"] if p["confidence"] is not None else 7,
-                    "help_needed": p["help_needed"] or "", "last_week_result": p["last_week_result"] or ""})
+                    "help_needed": p["help_needed"] or "", "last_week_result": p["last_week_result"] or ""}, row=p)
             with st.container(border=True):
                 st.text_area(tr("field.last_week_result"), key=f.k("last_week_result"), height=80,
                              help=tr("weekly.last_week_help"))
@@ -119,7 +119,7 @@ with tab_plan:
                     f.errors("help_needed")
                 f.general_errors()
                 st.button(tr("common.save"), key=f"weekly_save_{pid}", type="primary",
-                          on_click=f.submit(lambda v: weekly.update_plan(store, pid, v, state.actor()),
+                          on_click=f.submit(lambda v: weekly.update_plan(store, pid, v, state.actor(), seen=f.seen()),
                                             list(weekly.PLAN_FIELDS), ok=tr("common.saved")))
 
             # -- this week's items ---------------------------------------------------------------------

@@ -68,11 +68,12 @@ with tab_current:
         ws = store.get_workspace(wid)
         st.subheader(tr("ws.settings_of", name=escape_md(ws["name"])))
         form = Form(f"ws_settings_{wid}")
-        form.seed({f: ws[f] for f in SETTINGS})
+        form.seed({f: ws[f] for f in SETTINGS}, row=ws)
         with st.container(border=True):
             settings_inputs(form)
             st.button(tr("common.save"), type="primary", key=f"ws_save_{wid}",
-                      on_click=form.submit(lambda v: workspace.update(store, wid, v, state.actor()), SETTINGS,
+                      on_click=form.submit(lambda v: workspace.update(store, wid, v, state.actor(), seen=form.seen()),
+                                           SETTINGS,
                                            ok=tr("common.saved")))
         counts = store.counts(wid)
         st.caption(tr("ws.counts", nodes=counts["onion_node"], objectives=counts["objective"],

@@ -105,7 +105,10 @@ def add_indicator(store: Store, workspace_id: int, data: dict[str, Any], actor: 
         return iid
 
 
-def update_indicator(store: Store, indicator_id: int, data: dict[str, Any], actor: str | None = None) -> None:
+def update_indicator(store: Store, indicator_id: int, data: dict[str, Any], actor: str | None = None, *,
+                     seen: dict[str, Any] | None = None) -> None:
+    """Change an indicator and its KR links; *seen*: the row as the person saw it (a change made since
+    refuses the save)."""
     ind = store.row("indicator", indicator_id)
     wid = ind["workspace_id"]
     ws = store.get_workspace(wid)
@@ -113,7 +116,7 @@ def update_indicator(store: Store, indicator_id: int, data: dict[str, Any], acto
     links = [r for r in store.rows("indicator_kr", wid) if r["indicator_id"] == indicator_id]
     new_krs = _kr_ids(data, {k["id"] for k in store.rows("key_result", wid)}) if "key_result_ids" in data else None
     with store.transaction(wid, "indicator.update", actor) as tx:
-        tx.update("indicator", indicator_id, row)
+        tx.update("indicator", indicator_id, row, seen=ind if seen is None else seen)
         if new_krs is not None:
             have = {r["key_result_id"]: r["id"] for r in links}
             tx.trash("indicator_kr", [lid for kid, lid in have.items() if kid not in new_krs], tx.txn)

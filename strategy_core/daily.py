@@ -266,12 +266,13 @@ def save_readings(store: Store, report_id: int, values: dict[int, tuple[Any, Any
     if errors:
         raise ValidationError(errors)
     if writes:
+        seen_rows = {r["id"]: r for r in readings}
         with store.transaction(wid, "daily_report.readings", actor) as tx:
             for kind, rid, row in writes:
                 if kind == "insert":
                     tx.insert("reading", row)
                 elif kind == "update":
-                    tx.update("reading", rid, row)
+                    tx.update("reading", rid, row, seen=seen_rows[rid])   # as read above
                 else:
                     tx.trash("reading", [rid], tx.txn)
     return len(writes)

@@ -146,13 +146,16 @@ def add_objective(store: Store, workspace_id: int, data: dict[str, Any], actor: 
                                        "position": store.next_position(tx, "objective", workspace_id)})
 
 
-def update_objective(store: Store, objective_id: int, data: dict[str, Any], actor: str | None = None) -> None:
+def update_objective(store: Store, objective_id: int, data: dict[str, Any], actor: str | None = None, *,
+                     seen: dict[str, Any] | None = None) -> None:
+    """Change an objective. *seen*: the row as the person saw it (default: as read here); a change
+    made since by someone else refuses the save (ConflictError) instead of being overwritten."""
     o = store.row("objective", objective_id)
     ws = store.get_workspace(o["workspace_id"])
     row = clean_objective({**o, **data}, year=ws["year"], objective_id=objective_id,
                           objectives=list_objectives(store, ws["id"]), krs=list_key_results(store, ws["id"]))
     with store.transaction(ws["id"], "objective.update", actor) as tx:
-        tx.update("objective", objective_id, row)
+        tx.update("objective", objective_id, row, seen=o if seen is None else seen)
 
 
 def delete_objective(store: Store, objective_id: int, actor: str | None = None) -> int:
@@ -174,7 +177,9 @@ def add_key_result(store: Store, objective_id: int, data: dict[str, Any], actor:
                                         "position": store.next_position(tx, "key_result", ws["id"])})
 
 
-def update_key_result(store: Store, kr_id: int, data: dict[str, Any], actor: str | None = None) -> None:
+def update_key_result(store: Store, kr_id: int, data: dict[str, Any], actor: str | None = None, *,
+                      seen: dict[str, Any] | None = None) -> None:
+    """Change a KR (*seen* as in `update_objective`)."""
     k = store.row("key_result", kr_id)
     ws = store.get_workspace(k["workspace_id"])
     merged = {**k, **data}
@@ -183,7 +188,7 @@ def update_key_result(store: Store, kr_id: int, data: dict[str, Any], actor: str
             merged["direction"] = None  # re-infer from the new numbers unless set explicitly
     row = clean_key_result(merged, year=ws["year"])
     with store.transaction(ws["id"], "key_result.update", actor) as tx:
-        tx.update("key_result", kr_id, row)
+        tx.update("key_result", kr_id, row, seen=k if seen is None else seen)
 
 
 def delete_key_result(store: Store, kr_id: int, actor: str | None = None) -> None:

@@ -232,12 +232,14 @@ def add_node(store: Store, workspace_id: int, parent_id: int | None, data: dict[
                                         "position": store.next_position(tx, "onion_node", workspace_id)})
 
 
-def update_node(store: Store, node_id: int, data: dict[str, Any], actor: str | None = None) -> None:
+def update_node(store: Store, node_id: int, data: dict[str, Any], actor: str | None = None, *,
+                seen: dict[str, Any] | None = None) -> None:
+    """Change a node; *seen*: the row as the person saw it (a change made since refuses the save)."""
     node = store.row("onion_node", node_id)
     ws = node["workspace_id"]
     row = clean_node({**node, **data}, is_root=node["parent_id"] is None, key_result_ids=_kr_ids(store, ws))
     with store.transaction(ws, "onion.update", actor) as tx:
-        tx.update("onion_node", node_id, row)
+        tx.update("onion_node", node_id, row, seen=node if seen is None else seen)
 
 
 def subtree_ids(nodes: list[dict[str, Any]], node_id: int) -> list[int]:

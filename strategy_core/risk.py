@@ -191,8 +191,10 @@ def form_values(risk: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def update_risk(store: Store, risk_id: int, data: dict[str, Any], actor: str | None = None) -> None:
-    """Change a risk; setting ``top`` on a fourth risk is refused (ValidationError on 'top')."""
+def update_risk(store: Store, risk_id: int, data: dict[str, Any], actor: str | None = None, *,
+                seen: dict[str, Any] | None = None) -> None:
+    """Change a risk; setting ``top`` on a fourth risk is refused (ValidationError on 'top'). *seen*: the
+    row as the person saw it (a change made since refuses the save)."""
     r = store.row("risk", risk_id)
     wid = r["workspace_id"]
     merged = form_values(r)
@@ -201,7 +203,7 @@ def update_risk(store: Store, risk_id: int, data: dict[str, Any], actor: str | N
     merged.update({k: v for k, v in data.items() if k not in ("trigger_kind", "trigger_id")})
     row = clean_risk(merged, targets=_targets(store, wid), other_top=_other_top(store, wid, risk_id))
     with store.transaction(wid, "risk.update", actor) as tx:
-        tx.update("risk", risk_id, row)
+        tx.update("risk", risk_id, row, seen=r if seen is None else seen)
 
 
 def delete_risk(store: Store, risk_id: int, actor: str | None = None) -> int:
@@ -223,8 +225,10 @@ def _label(label: Any) -> str:
     return s
 
 
-def set_plan(store: Store, risk_id: int, label: str, data: dict[str, Any], actor: str | None = None) -> int:
-    """Write plan A, B or C of a risk (created the first time, changed after); returns its id."""
+def set_plan(store: Store, risk_id: int, label: str, data: dict[str, Any], actor: str | None = None, *,
+             seen: dict[str, Any] | None = None) -> int:
+    """Write plan A, B or C of a risk (created the first time, changed after); returns its id. *seen*:
+    the plan as the person saw it (a change made since refuses the save)."""
     r = store.row("risk", risk_id)
     wid = r["workspace_id"]
     label = _label(label)
@@ -233,7 +237,7 @@ def set_plan(store: Store, risk_id: int, label: str, data: dict[str, Any], actor
     row = clean_plan({**base, **data})
     with store.transaction(wid, "risk.plan", actor) as tx:
         if have:
-            tx.update("risk_plan", have["id"], row)
+            tx.update("risk_plan", have["id"], row, seen=have if seen is None else seen)
             return int(have["id"])
         return tx.insert("risk_plan", {**row, "workspace_id": wid, "risk_id": risk_id, "label": label})
 

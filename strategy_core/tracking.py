@@ -218,7 +218,7 @@ def apply_edits(store: Store, table: str, owner_id: int, *, changed: dict[int, d
         raise ValidationError(errors)
     with store.transaction(ws["id"], f"{table}.edit", actor) as tx:
         for entry_id, row in updates:
-            tx.update(table, entry_id, row)
+            tx.update(table, entry_id, row, seen=existing[entry_id])   # as the table showed it
         tx.trash(table, list(deleted), tx.txn)
         tx.insert_many(table, inserts)
     return len(updates) + len(inserts) + len(deleted)

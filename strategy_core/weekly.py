@@ -292,7 +292,7 @@ def _write_items(tx: Tx, ws: dict, plan: dict, cleaned: list[dict], existing: li
                "kr_value": item["kr_value"] if has_value else None, "done": item["done"], "position": pos,
                "check_in_id": ci_id}
         if before is not None:
-            tx.update("plan_item", before["id"], row)
+            tx.update("plan_item", before["id"], row, seen=before)
         else:
             tx.insert("plan_item", {**row, "workspace_id": wid, "weekly_plan_id": plan["id"]})
     tx.trash("plan_item", trash_items, tx.txn)
@@ -321,16 +321,18 @@ def create_plan(store: Store, workspace_id: int, person: str, week_start: Any, d
     return pid
 
 
-def update_plan(store: Store, plan_id: int, data: dict[str, Any], actor: str | None = None) -> None:
+def update_plan(store: Store, plan_id: int, data: dict[str, Any], actor: str | None = None, *,
+                seen: dict[str, Any] | None = None) -> None:
     """Change confidence, help needed and last week's result (person and week stay). The new confidence
-    goes to the check-ins the plan's items recorded."""
+    goes to the check-ins the plan's items recorded. *seen*: the plan as the person saw it (a change
+    made since refuses the save)."""
     plan = store.row("weekly_plan", plan_id)
     ws = store.get_workspace(plan["workspace_id"])
     row = clean_plan({**plan, **{k: data.get(k) for k in PLAN_FIELDS}, "person": plan["person"],
                       "week_start": plan["week_start"]}, year=ws["year"])
     items, check_ins = _items_of(store, plan)
     with store.transaction(ws["id"], "weekly_plan.update", actor) as tx:
-        tx.update("weekly_plan", plan_id, {k: row[k] for k in PLAN_FIELDS})
+        tx.update("weekly_plan", plan_id, {k: row[k] for k in PLAN_FIELDS}, seen=plan if seen is None else seen)
         for i in items:
             if i.get("check_in_id") in check_ins:
                 tx.update("check_in", i["check_in_id"], {"confidence": row["confidence"]})

@@ -48,11 +48,14 @@ def create(store: Store, data: dict[str, Any], actor: str | None = None) -> int:
         return store.insert_workspace(tx, row)
 
 
-def update(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> None:
+def update(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None, *,
+           seen: dict[str, Any] | None = None) -> None:
+    """Change the workspace settings; *seen*: the row as the person saw it (a change made since
+    refuses the save)."""
     current = store.get_workspace(workspace_id)
     row = clean({**current, **data})
     with store.transaction(workspace_id, "workspace.update", actor) as tx:
-        tx.update("workspace", workspace_id, row)
+        tx.update("workspace", workspace_id, row, seen=current if seen is None else seen)
 
 
 def rename(store: Store, workspace_id: int, name: str, actor: str | None = None) -> None:

@@ -3,6 +3,11 @@
 A Form namespaces widget keys, and `submit()` builds an on_click callback that
 gathers the values, calls the core, and on ValidationError keeps each message
 under its field; nothing is saved then, and nothing the user typed is lost.
+
+An edit form is seeded with the database row it shows (`seed(values, row=row)`): that row is the
+version the person edits, handed to the core's update as ``seen=form.seen()``, which refuses the save
+when someone else changed the row since. Until the person types, the form follows such a change on
+the next rerun; after a refusal their input stays, and "Show the saved version" drops it.
 """
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 import streamlit as st
 
-from strategy_core.errors import ValidationError, WorkbenchError
+from strategy_core.errors import ConflictError, ValidationError, WorkbenchError
 from ui.state import flash, lang, tr
 
 
@@ -33,6 +38,19 @@ class Form:
     def general_errors(self) -> None:
         for msg in self._errors.get("_general", []):
             st.error(msg, icon="⚠️")
+        if st.session_state.get(f"_conflict_{self.key}"):
+            st.button(tr("form.take_saved"), key=f"_take_saved_{self.key}", on_click=self.take_saved)
+
+    def take_saved(self) -> None:
+        """Drop what the person typed: the widgets show the row as saved now (after a refusal)."""
+        for f in st.session_state.pop(f"_seed_{self.key}", {}):
+            st.session_state.pop(self.k(f), None)
+        for k in (f"_seen_{self.key}", f"_err_{self.key}", f"_conflict_{self.key}"):
+            st.session_state.pop(k, None)
+
+    def seen(self) -> dict[str, Any] | None:
+        """The row as the person saw it when the form was filled (None: not an edit form)."""
+        return st.session_state.get(f"_seen_{self.key}")
 
     def has_errors(self) -> bool:
         return any(self._errors.values())
@@ -40,8 +58,23 @@ class Form:
     def value(self, field: str, default: Any = None) -> Any:
         return st.session_state.get(self.k(field), default)
 
-    def seed(self, values: dict[str, Any]) -> None:
-        """Put initial values into the widgets (only where the user has not typed yet)."""
+    def seed(self, values: dict[str, Any], *, row: dict[str, Any] | None = None) -> None:
+        """Put initial values into the widgets (only where the user has not typed yet). *row*: the
+        database row the values show; kept as the version being edited (see the module docstring)."""
+        if row is not None:
+            seen_key, seed_key = f"_seen_{self.key}", f"_seed_{self.key}"
+            old = st.session_state.get(seen_key)
+            if old is not None and old != row:
+                seeded = st.session_state.get(seed_key, {})
+                typed = any(self.k(f) in st.session_state and st.session_state[self.k(f)] != v
+                            for f, v in seeded.items())
+                if not typed:             # someone else saved it: show theirs
+                    for f in seeded:
+                        st.session_state.pop(self.k(f), None)
+                    old = None
+            if old is None:
+                st.session_state[seen_key] = dict(row)
+                st.session_state[seed_key] = dict(values)
         for f, v in values.items():
             st.session_state.setdefault(self.k(f), v)
 
@@ -69,8 +102,12 @@ class Form:
                 return
             except WorkbenchError as e:
                 st.session_state[f"_err_{self.key}"] = {"_general": [e.text(lang())]}
+                if isinstance(e, ConflictError):
+                    st.session_state[f"_conflict_{self.key}"] = True
                 return
             st.session_state[f"_err_{self.key}"] = {}
+            st.session_state.pop(f"_conflict_{self.key}", None)
+            st.session_state.pop(f"_seen_{self.key}", None)     # the next seed takes the saved row
             if clear:
                 for f in fields:
                     st.session_state.pop(self.k(f), None)

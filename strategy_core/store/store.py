@@ -175,15 +175,30 @@ class Tx:
         self._audit(table, row["id"], None, self.get(table, row["id"]))
         return int(row["id"])
 
-    def update(self, table: str, id_: int, changes: dict[str, Any]) -> dict[str, Any]:
+    def update(self, table: str, id_: int, changes: dict[str, Any], *, seen: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
+        """Write *changes* to one row (only the fields that differ), with its audit event.
+
+        *seen*: the row as the person (or the code) read it before deciding on *changes*. It is
+        compared here, inside the transaction, with the row as it is now: if anyone changed it since,
+        nothing is written and ConflictError says so — a read-then-write never overwrites a change it
+        did not see. (DuckDB refuses the write itself when the other change is not committed yet.)"""
         before = self.get(table, id_)
-        if before is None:
+        if before is None or (seen is not None and before.get("deleted_at") is not None
+                              and seen.get("deleted_at") is None):
             raise NotFoundError("error.not_found", entity=table, id=id_)
+        if seen is not None and any(before.get(k) != v for k, v in seen.items() if k in before):
+            raise ConflictError("store.error.changed")
         changes = {k: v for k, v in changes.items() if k != "id" and before.get(k) != v}
         if not changes:
             return before
-        sets = ", ".join(f"{c} = ?" for c in changes)
-        self.cur.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), id_])
+        # The whole row is written, not only the changed fields: DuckDB tracks write conflicts per
+        # column, so two sessions changing different fields of one row would both commit, the second
+        # over a row it never saw (and its change-log *before* would miss the first). Writing every
+        # column makes the second one fail with "Conflict on update" → ConflictError.
+        row = {k: changes.get(k, v) for k, v in before.items() if k != "id"}
+        sets = ", ".join(f"{c} = ?" for c in row)
+        self.cur.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), id_])
         after = self.get(table, id_)
         self._audit(table, id_, before, after)
         return after
