@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test venv bench clean
+.PHONY: run test venv bench clean workshop
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,12 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m strategy_core init
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## make workshop — the same workbench on the room's network (0.0.0.0, or WORKSHOP_ADDRESS=…), behind a
+## passcode: asked on the terminal the first time, or taken from $$WORKBENCH_PASSCODE (stored hashed)
+workshop: $(STAMP)
+	$(BIN)/python -m strategy_core init
+	PORT=$(PORT) $(BIN)/python -m strategy_core.workshop
 
 ## make test — every test: core, pages (AppTest), CLI, browser (headless Chromium)
 test: $(STAMP)

@@ -5,13 +5,17 @@ app.py only routes: each page under pages/ reads and writes through strategy_cor
 import streamlit as st
 
 from strategy_core.i18n import LANG_NAMES, LANGS
-from ui import frame, state
+from ui import frame, gate, state
 from ui.forms import reset_all_forms, undo_button
 
 st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wide")
 state.adopt_address()
 lang = state.lang()
 tr = state.translator(lang)
+if not gate.passed():      # workshop mode: nothing of the workbench before the passcode and a name
+    st.navigation([st.Page(gate.page, title=tr("workshop.gate.title"), icon="🔒", url_path="gate", default=True)],
+                  position="hidden").run()
+    st.stop()
 store = state.store()
 
 PAGES = {

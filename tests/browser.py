@@ -25,14 +25,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db_path: Path, port: int | None = None):
-    """`streamlit run app.py` on 127.0.0.1 with WORKBENCH_DB=db_path; yields the base URL."""
+def server(db_path: Path, port: int | None = None, *, workshop_passcode: str | None = None):
+    """`streamlit run app.py` on 127.0.0.1 with WORKBENCH_DB=db_path; yields the base URL. With
+    *workshop_passcode*: started as `make workshop` does (the launcher), but on 127.0.0.1."""
     port = port or free_port()
     env = {**os.environ, "WORKBENCH_DB": str(db_path)}
     log = open(db_path.with_suffix(f".server-{port}.log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.port", str(port), "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    if workshop_passcode is None:
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.port", str(port), "--server.headless", "true"]
+    else:
+        env["WORKBENCH_PASSCODE"] = workshop_passcode
+        cmd = [sys.executable, "-m", "strategy_core.workshop", "--address", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
