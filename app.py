@@ -5,13 +5,15 @@ app.py only routes: each page under pages/ reads and writes through strategy_cor
 import streamlit as st
 
 from strategy_core.i18n import LANG_NAMES, LANGS
-from ui import frame, gate, state
+from ui import frame, gate, projector, state
 from ui.forms import reset_all_forms, undo_button
 
-st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wide")
 state.adopt_address()
+st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wide",
+                   initial_sidebar_state="collapsed" if projector.enabled() else "auto")
 lang = state.lang()
 tr = state.translator(lang)
+projector.apply_style()
 if not gate.passed():      # workshop mode: nothing of the workbench before the passcode and a name
     st.navigation([st.Page(gate.page, title=tr("workshop.gate.title"), icon="🔒", url_path="gate", default=True)],
                   position="hidden").run()
@@ -53,6 +55,7 @@ with st.sidebar:
     st.session_state["_lang_choice"] = lang
     st.radio(tr("sidebar.language"), LANGS, key="_lang_choice", horizontal=True,
              format_func=LANG_NAMES.get, on_change=_set_lang)
+    projector.switch(tr("sidebar.projector"), tr("sidebar.projector_help"))
 
     workspaces = store.list_workspaces()
     wid = state.workspace_id()

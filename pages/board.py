@@ -10,7 +10,7 @@ import streamlit as st
 
 from strategy_core import bsc, charts, monitor, okr, risk
 from strategy_core.numbers import format_money, format_number, format_value
-from ui import excel, frame, state
+from ui import excel, frame, projector, state
 from ui.forms import escape_md
 from ui.widgets import status_word
 
@@ -94,7 +94,7 @@ def chart(key: tuple, build) -> None:
     specs = _specs(str(store.path), wid, version, on, lang)
     if key not in specs:
         specs[key] = _spec(build)
-    st.vega_lite_chart(spec=dict(specs[key]), width="stretch")
+    st.vega_lite_chart(spec=projector.styled_spec(dict(specs[key])), width="stretch")
 
 tr = state.translator(state.lang())
 
@@ -114,6 +114,10 @@ version = store.version(wid)
 view = _view(str(store.path), wid, version, on, snap, board)
 objectives, krs, indicators = view["objectives"], view["krs"], view["indicators"]
 SYM = bsc.COMPARATOR_SYMBOL
+# the status cell's colour goes with its symbol and word (never colour alone)
+STATUS_CELL = {"off_track": "background-color: #fde2e1", "red": "background-color: #fde2e1",
+               "at_risk": "background-color: #fff3c4", "yellow": "background-color: #fff3c4",
+               "on_track": "background-color: #dcf5e3", "green": "background-color: #dcf5e3"}
 KR_STATUSES = ("off_track", "at_risk", "on_track", "outdated", "no_data")
 levels = c1.multiselect(tr("okr.filter.level"), okr.LEVELS, format_func=lambda l: tr("okr.level." + l),
                         key="board_f_level", placeholder=tr("common.all"))
@@ -134,12 +138,11 @@ else:
 # -- at a glance ------------------------------------------------------------------------------------
 counts = Counter(board.krs[k["id"]].status for k in shown_krs)
 ind_counts = view["ind_counts"]
-m = st.columns(8)
-for col, s in zip(m, KR_STATUSES):
-    col.metric(f"KR · {status_word(s, tr)}", counts[s])
-m[5].metric(f"{tr('board.indicators')} · {status_word('green', tr)}", ind_counts["green"])
-m[6].metric(f"{tr('board.indicators')} · {status_word('yellow', tr)}", ind_counts["yellow"])
-m[7].metric(f"{tr('board.indicators')} · {status_word('red', tr)}", ind_counts["red"])
+# two rows (KRs, then indicators): eight counts in one row cut their labels at 1280 px
+for col, s in zip(st.columns(len(KR_STATUSES)), KR_STATUSES):
+    col.container(border=True).metric(f"KR · {status_word(s, tr)}", counts[s])
+for col, s in zip(st.columns(len(KR_STATUSES)), ("red", "yellow", "green")):
+    col.container(border=True).metric(f"{tr('board.indicators')} · {status_word(s, tr)}", ind_counts[s])
 
 # -- open alerts ----------------------------------------------------------------------------------------
 shown_kr_ids = {k["id"] for k in shown_krs} if filtered else None
@@ -180,7 +183,9 @@ st.subheader(tr("board.ranking"))
 rows = []
 ranked = [r for r in board.ranking if r[0] == "indicator" or r[1] in shown_kr_ids] if filtered else board.ranking
 first, last = pager(len(ranked), PAGE_ROWS, "board_rank_page")
+codes = []                      # each row's status, to colour its status cell (the bar itself stays neutral)
 for kind, id_, behind in ranked[first:last]:
+    codes.append((board.krs if kind == "key_result" else board.indicators)[id_].status)
     if kind == "key_result":
         k, s = krs[id_], board.krs[id_]
         rows.append({tr("board.col.kind"): "KR", tr("board.col.name"): k["statement"],
@@ -198,10 +203,23 @@ for kind, id_, behind in ranked[first:last]:
                      tr("board.col.expected"): 100, tr("board.col.behind"): round(100 * behind),
                      tr("common.status"): status_word(s.status, tr), tr("board.col.forecast"): ""})
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-        tr("board.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),
-        tr("board.col.expected"): st.column_config.NumberColumn(format="%d%%"),
-        tr("board.col.behind"): st.column_config.NumberColumn(format="%d pp")})
+    status_col = tr("common.status")
+    frame_ = pd.DataFrame(rows)
+    if projector.enabled():       # a static table takes the projector's large text (the grid draws its own)
+        pct = lambda v: "—" if pd.isna(v) else f"{int(v)}%"
+        frame_ = frame_.assign(**{tr("board.col.progress"): frame_[tr("board.col.progress")].map(pct),
+                                  tr("board.col.expected"): frame_[tr("board.col.expected")].map(pct),
+                                  tr("board.col.behind"): frame_[tr("board.col.behind")].map(lambda v: f"{v} pp")})
+    table = frame_.style.apply(lambda col: [STATUS_CELL.get(c, "") for c in codes], subset=[status_col])
+    if projector.enabled():
+        st.table(table.hide(axis="index"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            tr("board.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100,
+                                                                      color="gray"),
+            tr("board.col.forecast"): st.column_config.TextColumn(width="large"),
+            tr("board.col.expected"): st.column_config.NumberColumn(format="%d%%"),
+            tr("board.col.behind"): st.column_config.NumberColumn(format="%d pp")})
     if len(ranked) > PAGE_ROWS:
         st.caption(tr("board.rows_shown", first=first + 1, last=last, total=len(ranked)))
     st.caption(tr("board.ranking_caption"))

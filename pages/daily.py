@@ -8,7 +8,7 @@ import streamlit as st
 
 from strategy_core import bsc, daily, tracking
 from strategy_core.numbers import format_number
-from ui import excel, frame, state
+from ui import excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import status_word
 
@@ -148,7 +148,7 @@ else:
 cells = daily.calendar_cells(reports, year, start, end, today, owner)
 words = {s: tr("daily.cell." + s) for s in daily.CELL_STATUSES}
 words.update({"_date": tr("field.day"), "_weekday": tr("daily.weekday"), "_status": tr("common.status")})
-st.altair_chart(daily.calendar_chart(cells, words=words, weekdays=[tr(k) for k in daily.WEEKDAY_KEYS],
+projector.altair_chart(daily.calendar_chart(cells, words=words, weekdays=[tr(k) for k in daily.WEEKDAY_KEYS],
                                      title=tr("daily.calendar_title", owner=owner or tr("daily.whole_company")),
                                      show_words=scope == "weeks"), width="content")
 first = daily.first_report_day(reports, owner)

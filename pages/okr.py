@@ -8,7 +8,7 @@ import streamlit as st
 from strategy_core import bsc, charts, okr, quality
 from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
-from ui import excel, frame, state
+from ui import excel, frame, projector, state
 from ui.forms import Form, escape_md, save_and_delete
 from ui.widgets import show_findings
 
@@ -198,7 +198,8 @@ with tab_view:
                     worst[f.entity_id] = f.severity
         status = {i: worst.get(i, "pass") for i in [*obj_by_id, *kr_by_id]}
         st.graphviz_chart(okr.alignment_dot(shown, shown_krs, level_names={l: level_name(l) for l in okr.LEVELS},
-                                            status=status), width="stretch")
+                                            status=status, fontsize=16 if projector.enabled() else 11),
+                          width="stretch")
         st.caption(tr("okr.alignment_caption"))
         company = strength.get("company")
         s1, s2, s3 = st.columns(3)
@@ -207,7 +208,7 @@ with tab_view:
         s3.metric(tr("okr.count_krs"), len(shown_krs))
         team_rows = [{"name": name, "strength": v} for name, v in strength.get("team", {}).items() if v is not None]
         if team_rows:
-            st.altair_chart(charts.strength_bars(team_rows, title=tr("okr.strength_by_team"),
+            projector.altair_chart(charts.strength_bars(team_rows, title=tr("okr.strength_by_team"),
                                                  words={"strength": tr("okr.strength"), "team": tr("field.team")}),
                             width="stretch")
         ws_findings = [f for f in findings if f.entity == "workspace"]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from strategy_core import charts, okr, onion
 from strategy_core.numbers import format_money, format_number, format_percent
-from ui import excel, frame, state
+from ui import excel, frame, projector, state
 from ui.forms import Form, escape_md, save_and_delete
 
 frame.guard("onion")
@@ -91,7 +91,7 @@ st.caption(tr("onion.day_basis." + ws["day_basis"], days=result.days_per_year) +
 max_depth = max(r.depth for r in result.nodes.values())
 row_labels = {d: tr("onion.layer." + onion.layer_of(d)) + (f" {d - 1}" if d >= 2 and max_depth > 2 else "")
               for d in range(max_depth + 1)}
-st.altair_chart(charts.onion_icicle(
+projector.altair_chart(charts.onion_icicle(
     onion.icicle_frame(result), title=tr("onion.chart_title"), row_labels=row_labels,
     status_labels={"ok": "✓ " + tr("onion.status.ok"), "gap": "⚠ " + tr("onion.status.gap")}, money=money,
     words={"name": tr("field.name"), "layer": tr("onion.col.layer"), "amount": tr("onion.col.value"),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from strategy_core import bsc, review
 from strategy_core.numbers import format_number
-from ui import excel, frame, state
+from ui import excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms
 from ui.widgets import status_word
 
@@ -157,7 +157,7 @@ with tab_hold:
         if not rows:
             st.info(tr("review.nothing." + kind))
         if any(r.gap is not None for r in rows):
-            st.altair_chart(review.gap_chart(
+            projector.altair_chart(review.gap_chart(
                 rows, title=tr("review.chart_title", kind=kind_word(kind), period=review.period_label(kind, period_end)),
                 words={"subject": tr("review.col.subject"), "gap": tr("review.col.gap"),
                        "status": tr("common.status"), "behind": tr("review.chart.behind"),

@@ -6,7 +6,7 @@ import streamlit as st
 from strategy_core import risk
 from strategy_core.bsc import COMPARATOR_SYMBOL, COMPARATORS
 from strategy_core.numbers import currency_symbol, format_money, format_number, format_percent
-from ui import excel, frame, state
+from ui import excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md, save_and_delete
 
 frame.guard("risks")
@@ -243,7 +243,7 @@ def comparison(rid: int) -> None:
         chart = risk.comparison_chart(rows, title=tr("risk.chart_title"), money=unit_money, words={
             "plan": tr("risk.col.plan"), "cost_per_unit": tr("risk.col.cost_per_unit"),
             "cheapest": tr("risk.cheapest")})
-        st.altair_chart(chart, width="stretch")
+        projector.altair_chart(chart, width="stretch")
     else:
         st.caption(tr("risk.compare_no_results"))
 

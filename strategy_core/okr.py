@@ -280,27 +280,29 @@ def _dot_label(text: str, width: int = 18) -> str:
 
 
 def alignment_dot(objectives: list[dict], krs: list[dict], *, level_names: dict[str, str],
-                  status: dict[int, str] | None = None) -> str:
+                  status: dict[int, str] | None = None, fontsize: int = 11) -> str:
     """Graphviz DOT of the cascade, left to right: objective → its KRs → objectives aligned to them.
 
-    *status* maps objective/KR ids to 'pass' | 'warn' | 'fail' (quality) to colour the boxes.
+    *status* maps objective/KR ids to 'pass' | 'warn' | 'fail' (quality): it colours the boxes and puts
+    its symbol (✅ ⚠️ ⛔) in front of the label, so the status is never told by colour alone.
     """
     status = status or {}
     fill = {"pass": "#e3f4e1", "warn": "#fff4cf", "fail": "#fbe0de"}
+    mark = lambda i: {"pass": "✅ ", "warn": "⚠️ ", "fail": "⛔ "}.get(status.get(i), "")
     lines = ['digraph cascade {', 'rankdir=LR; nodesep=0.15; ranksep=0.5;',
              'node [shape=box, style="rounded,filled", fontname="WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif",'
-             ' fontsize=11, margin="0.25,0.08", fillcolor="#ffffff", color="#8a8f98"];',
+             f' fontsize={int(fontsize)}, margin="0.25,0.08", fillcolor="#ffffff", color="#8a8f98"];',
              'edge [color="#8a8f98", arrowsize=0.6];']
     obj_ids = {o["id"] for o in objectives}
     for o in objectives:
         owner = f"\\n👤 {_dot_label(o['owner'], 12)}" if o.get("owner") else ""
-        lines.append(f'o{o["id"]} [label="{level_names.get(o["level"], o["level"])} · O\\n'
+        lines.append(f'o{o["id"]} [label="{mark(o["id"])}{level_names.get(o["level"], o["level"])} · O\\n'
                      f'{_dot_label(o["title"], 12)}{owner}", penwidth=2, color="#2b5797", '
                      f'fillcolor="{fill.get(status.get(o["id"]), "#eef3fb")}"];')
     for i, k in enumerate(krs):
         if k["objective_id"] not in obj_ids:
             continue
-        lines.append(f'k{k["id"]} [label="KR · {_dot_label(k["statement"], 14)}", shape=note, '
+        lines.append(f'k{k["id"]} [label="{mark(k["id"])}KR · {_dot_label(k["statement"], 14)}", shape=note, '
                      f'fillcolor="{fill.get(status.get(k["id"]), "#ffffff")}"];')
         lines.append(f'o{k["objective_id"]} -> k{k["id"]};')
     kr_ids = {k["id"] for k in krs if k["objective_id"] in obj_ids}

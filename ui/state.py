@@ -131,6 +131,8 @@ def adopt_address() -> None:
         st.session_state["lang"] = query["lang"]
     if str(query.get("ws", "")).isdigit():
         st.session_state["workspace_id"] = int(query["ws"])
+    if query.get("projector") == "1":
+        st.session_state["projector"] = True
 
 
 def remember_in_url(workspace: int | None) -> None:
