@@ -73,3 +73,34 @@ def test_the_store_stamps_its_change_log_with_its_clock(tmp_path):
         assert events and all(e["at_time"].date() == dt.date(2031, 2, 28) for e in events)
     finally:
         s.close()
+
+
+# -- the command line: --as-of on every command, the pinned day refused in words when it is no date ------
+
+def test_the_demo_command_takes_as_of_and_says_which_year_and_day_it_holds(tmp_path):
+    from tests.test_cli import run
+    db = tmp_path / "w.duckdb"
+    p = run("demo", "--db", db, "--lang", "en", "--as-of", "2028-02-29")      # before 1 April: last year
+    assert p.returncode == 0, p.stderr
+    assert "(2027)" in p.stdout and "data up to 2027-12-31" in p.stdout and "Note:" not in p.stdout
+    p = run("--as-of", "2026-02-10", "demo", "--db", db, "--lang", "en", "--year", "2026")   # before the command too
+    assert p.returncode == 0, p.stderr
+    assert "data up to 2026-02-10" in p.stdout and "2026-04-01" in p.stdout                 # partial, and said so
+    s = Store(db)
+    try:
+        events = s.query("SELECT DISTINCT CAST(at_time AS DATE) AS d FROM audit_event ORDER BY d")
+        assert [e["d"] for e in events] == [dt.date(2026, 2, 10), dt.date(2028, 2, 29)]   # the log follows it
+    finally:
+        s.close()
+
+
+def test_a_bad_as_of_or_pinned_day_is_a_plain_error(tmp_path, monkeypatch):
+    from tests.test_cli import plain_error, run
+    db = tmp_path / "w.duckdb"
+    p = run("demo", "--db", db, "--as-of", "2026-02-30", "--lang", "en")
+    plain_error(p)
+    assert "2026-02-30" in p.stderr and not db.exists()
+    monkeypatch.setenv(clock.ENV, "someday")
+    p = run("init", "--db", db, "--lang", "en")
+    plain_error(p)
+    assert "someday" in p.stderr and clock.ENV in p.stderr and not db.exists()
