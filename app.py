@@ -33,12 +33,13 @@ PAGES = {
     "daily": st.Page("pages/daily.py", title=tr("nav.daily"), icon="📋", url_path="daily"),
     "reviews": st.Page("pages/reviews.py", title=tr("nav.reviews"), icon="🔁", url_path="reviews"),
     "risks": st.Page("pages/risks.py", title=tr("nav.risks"), icon="🛡️", url_path="risks"),
+    "presenter": st.Page("pages/presenter.py", title=tr("nav.presenter"), icon="🎬", url_path="presenter"),
     "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
     "excel_import": st.Page("pages/excel_import.py", title=tr("nav.excel_import"), icon="📥",
                             url_path="excel_import"),
 }
 nav = st.navigation({
-    tr("nav.section.overview"): [PAGES["home"]],
+    tr("nav.section.overview"): [PAGES["home"], PAGES["presenter"]],
     tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],
     tr("nav.section.scorecard"): [PAGES["scorecard"], PAGES["strategy_map"]],
     tr("nav.section.templates"): [PAGES["weekly"], PAGES["daily"], PAGES["reviews"]],

@@ -18,7 +18,7 @@ html {{ font-size: {ROOT_PX}px; }}
 [data-testid="stAppViewContainer"], [data-testid="stSidebar"] {{ color: #000; background: #fff; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #222 !important; }}
 [data-testid="stMarkdownContainer"] p, [data-testid="stWidgetLabel"] p {{ line-height: 1.35; }}
-.block-container {{ padding-top: 2.2rem; padding-left: 1.2rem; padding-right: 1.2rem; max-width: 100%; }}
+.block-container {{ padding-top: 3.2rem; padding-left: 1.2rem; padding-right: 1.2rem; max-width: 100%; }}
 </style>"""
 
 
