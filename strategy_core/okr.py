@@ -104,6 +104,10 @@ def clean_key_result(data: dict[str, Any], *, year: int) -> dict[str, Any]:
     committed = data.get("committed")
     if isinstance(committed, str):
         committed = committed.strip().lower() not in ("false", "0", "no", "否", "aspirational", "挑战")
+    if c.values.get("unit") in ("%", "％"):      # a share: 150 % is a typo (or growth, which needs its own unit)
+        for name, value in (("baseline", baseline), ("target", target)):
+            if value is not None and not 0 <= value <= 100:
+                c.add(name, "okr.error.percent_range", value=f"{value:g}")
     if baseline is not None and target is not None and baseline == target and direction != "band":
         c.add("target", "okr.error.baseline_equals_target")
     if direction is None:

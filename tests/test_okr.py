@@ -125,3 +125,18 @@ def test_alignment_dot_escapes_and_wraps():
     krs = [{"id": 2, "objective_id": 1, "statement": "x" * 200}]
     dot = okr.alignment_dot(objectives, krs, level_names={"company": "公司级"})
     assert '\\"hi\\"' in dot and "\\\\" in dot and "o1 -> k2" in dot and "…" in dot
+
+
+def test_a_percent_kr_outside_0_to_100_is_refused_next_to_its_field(store, ws):
+    from strategy_core.errors import ValidationError
+    from strategy_core.i18n import t
+    oid = okr.add_objective(store, ws, {"level": "company", "title": "Make our regulars come back every week",
+                                        "owner": "Founder"})
+    with pytest.raises(ValidationError) as e:
+        okr.add_key_result(store, oid, {"statement": "Repeat rate from 20 % to 150 % by Q4", "unit": "%",
+                                        "baseline": 20, "target": 150, "deadline": "Q4", "owner": "Founder"})
+    assert [(fe.field, fe.key) for fe in e.value.errors] == [("target", "okr.error.percent_range")]
+    assert "150" in e.value.errors[0].text("zh") and "150" in e.value.errors[0].text("en")
+    assert okr.list_key_results(store, ws) == []
+    okr.add_key_result(store, oid, {"statement": "Repeat purchases +150 % by Q4", "unit": "% growth",
+                                    "baseline": 0, "target": 150, "deadline": "Q4", "owner": "Founder"})

@@ -1,9 +1,11 @@
 """Every page's main flows through the real app (app.py + st.navigation) on a temp database."""
+import os
 import pickle
 
 import pytest
 
 from strategy_core import okr, onion, workspace
+from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 from tests.conftest import TODAY
@@ -310,3 +312,22 @@ def test_board_shows_a_fired_risk_with_its_plan_a(db_path, lang, fired, plan_a):
     risk_alerts = [e.value for e in at.error if fired in e.value]
     assert len(risk_alerts) == 1, [e.value for e in at.error]  # the education risk: repeat rate < 25
     assert any(plan_a in m.value and "¥" in m.value for m in at.markdown)
+
+
+def test_an_unknown_workspace_in_the_address_is_said_not_silently_replaced(tmp_path):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from tests.apptest import APP, steady_navigation
+    db = tmp_path / "w.duckdb"
+    s = Store(db)
+    workspace.create(s, {"name": "Acme", "year": 2026})
+    s.close()
+    steady_navigation(True)
+    os.environ["WORKBENCH_DB"] = str(db)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.query_params["ws"] = "424242"
+    at.run()
+    assert not at.exception
+    assert any(t("common.ws_unknown", "en", id="424242", name="Acme") == x.value for x in at.toast)

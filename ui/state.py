@@ -107,6 +107,7 @@ def workspace_id() -> int | None:
     """The current workspace, falling back to the newest one that exists."""
     s = store()
     wanted = st.session_state.get("workspace_id")
+    asked = st.query_params.get("ws") if wanted is None else None
     if wanted is None:  # a reload starts a new session: the URL remembers the workspace
         try:
             wanted = int(st.query_params.get("ws", ""))
@@ -115,6 +116,8 @@ def workspace_id() -> int | None:
     live = s.list_workspaces()
     if wanted is not None and any(w["id"] == wanted for w in live):
         return wanted
+    if asked:           # an address naming a workspace that is not there: say so, never switch silently
+        flash(tr("common.ws_unknown", id=asked[:20], name=live[0]["name"] if live else "—"), icon="⚠️")
     if live:
         st.session_state["workspace_id"] = live[0]["id"]
         return live[0]["id"]
