@@ -8,6 +8,7 @@ import streamlit as st
 from strategy_core import bsc, charts, okr, quality
 from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
+from strategy_core.fields import NAME_MAX, TEXT_MAX
 from ui import excel, frame, projector, state
 from ui.forms import Form, escape_md, save_and_delete
 from ui.widgets import show_findings
@@ -50,14 +51,14 @@ def objective_inputs(form: Form, objective_id: int | None) -> None:
         st.selectbox(tr("field.level"), okr.LEVELS, key=form.k("level"), format_func=level_name)
         form.errors("level")
     with c2:
-        st.text_input(tr("field.title"), key=form.k("title"), max_chars=200, placeholder=tr("okr.title_placeholder"))
+        st.text_input(tr("field.title"), key=form.k("title"), max_chars=NAME_MAX, placeholder=tr("okr.title_placeholder"))
         form.errors("title")
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        st.text_input(tr("field.owner"), key=form.k("owner"), max_chars=200)
+        st.text_input(tr("field.owner"), key=form.k("owner"), max_chars=NAME_MAX)
         form.errors("owner")
     with c2:
-        st.text_input(tr("field.team"), key=form.k("team"), max_chars=200)
+        st.text_input(tr("field.team"), key=form.k("team"), max_chars=NAME_MAX)
         form.errors("team")
     with c3:
         st.date_input(tr("field.period_start"), key=form.k("period_start"), min_value=YEAR_START,
@@ -95,11 +96,12 @@ def objective_inputs(form: Form, objective_id: int | None) -> None:
 
 
 def kr_inputs(form: Form, objective_id: int) -> None:
-    st.text_area(tr("field.statement"), key=form.k("statement"), height=68, placeholder=tr("okr.kr_placeholder"))
+    st.text_area(tr("field.statement"), key=form.k("statement"), height=68, placeholder=tr("okr.kr_placeholder"),
+                 max_chars=TEXT_MAX)
     form.errors("statement")
     c = st.columns(4)
     with c[0]:
-        st.text_input(tr("field.metric"), key=form.k("metric"))
+        st.text_input(tr("field.metric"), key=form.k("metric"), max_chars=NAME_MAX)
         form.errors("metric")
     with c[1]:
         st.text_input(tr("field.unit"), key=form.k("unit"), max_chars=40)
@@ -129,10 +131,10 @@ def kr_inputs(form: Form, objective_id: int) -> None:
         form.errors("deadline")
     c = st.columns(5)
     with c[0]:
-        st.text_input(tr("field.owner"), key=form.k("owner"))
+        st.text_input(tr("field.owner"), key=form.k("owner"), max_chars=NAME_MAX)
         form.errors("owner")
     with c[1]:
-        st.text_input(tr("field.team"), key=form.k("team"))
+        st.text_input(tr("field.team"), key=form.k("team"), max_chars=NAME_MAX)
         form.errors("team")
     with c[2]:
         st.number_input(tr("field.alert_value"), key=form.k("alert_value"), format="%.4g",
@@ -149,15 +151,18 @@ def kr_inputs(form: Form, objective_id: int) -> None:
     c = st.columns(2)
     for i, name in enumerate(("decomposition_logic", "data_support", "execution_steps", "data_source")):
         with c[i % 2]:
-            st.text_area(tr("field." + name), key=form.k(name), height=68, placeholder=tr("okr.placeholder." + name))
+            st.text_area(tr("field." + name), key=form.k(name), height=68, placeholder=tr("okr.placeholder." + name),
+                         max_chars=TEXT_MAX)
             form.errors(name)
     st.markdown(f"**{tr('okr.resources')}**")
     c = st.columns(3)
     for col, name in zip(c, ("resources_money", "resources_people", "resources_things")):
         with col:
-            st.text_area(tr("field." + name), key=form.k(name), height=68, placeholder=tr("okr.placeholder." + name))
+            st.text_area(tr("field." + name), key=form.k(name), height=68, placeholder=tr("okr.placeholder." + name),
+                         max_chars=TEXT_MAX)
             form.errors(name)
-    st.text_area(tr("field.risk_plan"), key=form.k("risk_plan"), height=68, placeholder=tr("okr.placeholder.risk_plan"))
+    st.text_area(tr("field.risk_plan"), key=form.k("risk_plan"), height=68, placeholder=tr("okr.placeholder.risk_plan"),
+                 max_chars=TEXT_MAX)
     form.errors("risk_plan")
     form.general_errors()
     # the quality rules on what is typed right now, before anything is saved

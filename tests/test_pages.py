@@ -9,6 +9,7 @@ from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 from tests.conftest import TODAY
+from ui.forms import escape_md
 
 
 def no_exceptions(at):
@@ -331,3 +332,21 @@ def test_an_unknown_workspace_in_the_address_is_said_not_silently_replaced(tmp_p
     at.run()
     assert not at.exception
     assert any(t("common.ws_unknown", "en", id="424242", name="Acme") == x.value for x in at.toast)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_home_on_an_empty_database_creates_a_workspace_in_one_form(db_path, lang):
+    at = open_app(db_path, lang=lang)
+    no_exceptions(at)
+    at.button(key="home_ws_create").click().run()                       # no name: said under the field
+    assert escape_md(t("error.required", lang)) in texts(at)
+    at.text_input(key="home_new_ws__name").set_value("Acme Coffee")
+    at.button(key="home_ws_create").click().run()
+    no_exceptions(at)
+    s = Store(db_path)
+    try:
+        [w] = s.list_workspaces()
+        assert w["name"] == "Acme Coffee" and w["year"] == TODAY.year
+    finally:
+        s.close()
+    assert "Acme Coffee" in texts(at) and at.session_state["workspace_id"] == w["id"]   # and it is open
