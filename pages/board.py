@@ -12,7 +12,7 @@ from strategy_core import bsc, charts, monitor, okr, risk
 from strategy_core.numbers import format_money, format_number, format_value
 from ui import excel, frame, projector, state
 from ui.forms import escape_md
-from ui.widgets import status_word
+from ui.widgets import status_table, status_word
 
 frame.guard("board")
 
@@ -114,10 +114,6 @@ version = store.version(wid)
 view = _view(str(store.path), wid, version, on, snap, board)
 objectives, krs, indicators = view["objectives"], view["krs"], view["indicators"]
 SYM = bsc.COMPARATOR_SYMBOL
-# the status cell's colour goes with its symbol and word (never colour alone)
-STATUS_CELL = {"off_track": "background-color: #fde2e1", "red": "background-color: #fde2e1",
-               "at_risk": "background-color: #fff3c4", "yellow": "background-color: #fff3c4",
-               "on_track": "background-color: #dcf5e3", "green": "background-color: #dcf5e3"}
 KR_STATUSES = ("off_track", "at_risk", "on_track", "outdated", "no_data")
 levels = c1.multiselect(tr("okr.filter.level"), okr.LEVELS, format_func=lambda l: tr("okr.level." + l),
                         key="board_f_level", placeholder=tr("common.all"))
@@ -203,23 +199,9 @@ for kind, id_, behind in ranked[first:last]:
                      tr("board.col.expected"): 100, tr("board.col.behind"): round(100 * behind),
                      tr("common.status"): status_word(s.status, tr), tr("board.col.forecast"): ""})
 if rows:
-    status_col = tr("common.status")
-    frame_ = pd.DataFrame(rows)
-    if projector.enabled():       # a static table takes the projector's large text (the grid draws its own)
-        pct = lambda v: "—" if pd.isna(v) else f"{int(v)}%"
-        frame_ = frame_.assign(**{tr("board.col.progress"): frame_[tr("board.col.progress")].map(pct),
-                                  tr("board.col.expected"): frame_[tr("board.col.expected")].map(pct),
-                                  tr("board.col.behind"): frame_[tr("board.col.behind")].map(lambda v: f"{v} pp")})
-    table = frame_.style.apply(lambda col: [STATUS_CELL.get(c, "") for c in codes], subset=[status_col])
-    if projector.enabled():
-        st.table(table.hide(axis="index"))
-    else:
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            tr("board.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100,
-                                                                      color="gray"),
-            tr("board.col.forecast"): st.column_config.TextColumn(width="large"),
-            tr("board.col.expected"): st.column_config.NumberColumn(format="%d%%"),
-            tr("board.col.behind"): st.column_config.NumberColumn(format="%d pp")})
+    status_table(pd.DataFrame(rows), codes, status=tr("common.status"), progress=tr("board.col.progress"),
+                 percents=[tr("board.col.expected")], points=[tr("board.col.behind")],
+                 wide=[tr("board.col.forecast")])
     if len(ranked) > PAGE_ROWS:
         st.caption(tr("board.rows_shown", first=first + 1, last=last, total=len(ranked)))
     st.caption(tr("board.ranking_caption"))

@@ -1,10 +1,10 @@
 """Overview: where the team stands in the 7-day setup, open findings, the next step."""
 import streamlit as st
 
-from strategy_core import progress, review, workspace
-from strategy_core.fields import NAME_MAX
+from strategy_core import progress, review
 from ui import frame, state
-from ui.forms import Form, escape_md
+from ui.forms import escape_md
+from ui.workspace_form import new_workspace_form
 
 frame.guard("home")
 tr = state.translator(state.lang())
@@ -18,20 +18,9 @@ wid = state.workspace_id()
 if wid is None:
     st.info(tr("home.empty"))
     c1, c2 = st.columns(2)
-    with c1.container(border=True):      # the first step, open where the eye is: a name and a year
+    with c1.container(border=True):      # the first step, open where the eye is
         st.markdown(f"**➕ {tr('home.create_workspace')}**")
-        nf = Form("home_new_ws")
-        nf.seed({"name": "", "year": state.today().year})
-        st.text_input(tr("field.name"), key=nf.k("name"), max_chars=NAME_MAX)
-        nf.errors("name")
-        st.number_input(tr("field.year"), key=nf.k("year"), min_value=workspace.YEAR_MIN, max_value=workspace.YEAR_MAX,
-                        step=1)
-        nf.errors("year")
-        nf.general_errors()
-        st.button(tr("ws.create"), type="primary", key="home_ws_create",
-                  on_click=nf.submit(lambda v: workspace.create(store, v, state.actor()), ["name", "year"],
-                                     ok=tr("ws.created"), clear=True, then=state.set_workspace))
-        st.page_link("pages/workspaces.py", label=tr("home.more_settings"), icon="🗂️")
+        new_workspace_form(store, "home_new_ws", "home_ws_create", then=state.set_workspace)
     with c2:
         def _load_demo() -> None:
             state.set_workspace(state.load_demo(state.lang()))

@@ -175,7 +175,7 @@ def kr_inputs(form: Form, objective_id: int) -> None:
     with st.container(border=True):
         st.markdown(f"**{tr('okr.live_check')}**")
         show_findings(live, lang, ok_text=tr("okr.kr_passes"))
-        if any(f.severity != "pass" for f in live):
+        if any(f.severity in (FAIL, WARN) for f in live):
             st.caption(tr("okr.findings_do_not_block"))
 
 

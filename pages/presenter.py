@@ -53,7 +53,7 @@ if slide.kind == "objective":
                         f"👤 {escape_md(k.get('owner') or '—')}")
     with st.expander(tr("presenter.edit")):
         f = Form(f"presenter_obj_{h['id']}")
-        f.seed({"title": h["title"], "owner": h.get("owner") or ""}, row=store.row("objective", h["id"]))
+        f.seed({"title": h["title"], "owner": h.get("owner") or ""}, row=slide.row)
         st.text_input(tr("field.title"), key=f.k("title"))
         f.errors("title")
         st.text_input(tr("field.owner"), key=f.k("owner"))
@@ -92,7 +92,7 @@ elif slide.kind == "risk":
                        f"{escape_md(p.get('channel') or '—')}")
     with st.expander(tr("presenter.edit")):
         f = Form(f"presenter_risk_{h['id']}")
-        f.seed({"level": h["level"]}, row=store.row("risk", h["id"]))
+        f.seed({"level": h["level"]}, row=slide.row)
         st.segmented_control(tr("risk.field.level"), risk.LEVELS, key=f.k("level"), format_func=lambda lv: tr("risk.level." + lv))
         f.errors("level")
         f.general_errors()

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core import workspace
-from strategy_core.i18n import LANG_NAMES, LANGS
-from strategy_core.numbers import CURRENCIES
+from strategy_core.i18n import LANGS
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms, undo_button
+from ui.workspace_form import SETTINGS, new_workspace_form, settings_inputs
 
 frame.guard("workspaces")
 tr = state.translator(state.lang())
@@ -16,42 +16,6 @@ tr = state.translator(state.lang())
 store = state.store()
 lang = state.lang()
 st.title(tr("ws.title"))
-SETTINGS = ["name", "year", "industry", "currency", "day_basis", "trading_days", "language"]
-
-
-def settings_inputs(form: Form) -> None:
-    c1, c2 = st.columns([3, 1])
-    with c1:
-        st.text_input(tr("field.name"), key=form.k("name"), max_chars=200, placeholder=tr("ws.name_placeholder"))
-        form.errors("name")
-    with c2:
-        st.number_input(tr("field.year"), key=form.k("year"), min_value=workspace.YEAR_MIN,
-                        max_value=workspace.YEAR_MAX, step=1)
-        form.errors("year")
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        st.selectbox(tr("field.industry"), workspace.INDUSTRIES, key=form.k("industry"),
-                     format_func=lambda i: tr("industry." + i))
-        form.errors("industry")
-    with c2:
-        st.selectbox(tr("field.currency"), CURRENCIES, key=form.k("currency"))
-        form.errors("currency")
-    with c3:
-        st.selectbox(tr("field.language"), LANGS, key=form.k("language"),
-                     format_func=LANG_NAMES.get, help=tr("ws.language_help"))
-        form.errors("language")
-    c1, c2 = st.columns([3, 1])
-    with c1:
-        st.selectbox(tr("field.day_basis"), workspace.DAY_BASES, key=form.k("day_basis"),
-                     format_func=lambda b: tr("ws.day_basis." + b), help=tr("ws.day_basis_help"))
-        form.errors("day_basis")
-    if form.value("day_basis") == "trading_days":
-        with c2:
-            st.number_input(tr("field.trading_days"), key=form.k("trading_days"), min_value=1, max_value=366, step=1)
-            form.errors("trading_days")
-    form.general_errors()
-
-
 def _open(wid: int) -> None:
     state.set_workspace(wid)
     reset_all_forms()
@@ -114,15 +78,8 @@ with tab_current:
         st.caption(tr("ws.switch_help"))
 
 with tab_new:
-    nf = Form("ws_new")
-    nf.seed({"name": "", "year": state.today().year,
-             "industry": "startup", "currency": "CNY", "day_basis": "month_30", "trading_days": 250,
-             "language": lang})
     with st.container(border=True):
-        settings_inputs(nf)
-        st.button(tr("ws.create"), type="primary", key="ws_create",
-                  on_click=nf.submit(lambda v: workspace.create(store, v, state.actor()), SETTINGS,
-                                     ok=tr("ws.created"), clear=True, then=_open))
+        new_workspace_form(store, "ws_new", "ws_create", then=_open)
     st.divider()
     st.markdown(f"**{tr('ws.demo_title')}**")
     st.caption(tr("ws.demo_help"))

@@ -22,6 +22,7 @@ class Slide:
     key: str                        # stable across reruns: kind and id (or layer / perspective code)
     head: dict[str, Any]            # the item itself (a row, or {"layer": …} / {"perspective": …})
     rows: list[dict[str, Any]] = field(default_factory=list)   # what it holds, each with its status
+    row: dict[str, Any] | None = None   # the stored row of an editable item (the version an edit saw)
 
 
 def _pct(share: float | None) -> float | None:
@@ -37,7 +38,7 @@ def _objective_slides(snap: monitor.Snapshot, board) -> list[Slide]:
         roll = board.objectives.get(o["id"])
         out.append(Slide("objective", f"objective:{o['id']}",
                          {**o, "status": roll.status if roll else "no_data", "score": roll.score if roll else None},
-                         krs))
+                         krs, row=o))
     return out
 
 
@@ -70,7 +71,7 @@ def _risk_slides(store: Store, wid: int, board) -> list[Slide]:
     for r in risks:
         mine = risk.plans_of(plans, r["id"])
         out.append(Slide("risk", f"risk:{r['id']}", {**r, "fired": risk.is_fired(r, board)},
-                         [{**mine[label], "label": label} for label in risk.LABELS if label in mine]))
+                         [{**mine[label], "label": label} for label in risk.LABELS if label in mine], row=r))
     return out
 
 

@@ -79,6 +79,6 @@ def styled_spec(spec: dict) -> dict:
 def altair_chart(chart: Any, **kw: Any) -> None:
     """st.altair_chart with the projector's large labels."""
     if enabled():
-        st.vega_lite_chart(spec=styled_spec(chart.to_dict()), **kw)
+        st.vega_lite_chart(spec=styled_spec(chart.to_dict(validate=False)), **kw)
     else:
         st.altair_chart(chart, **kw)
