@@ -6,6 +6,7 @@ import streamlit as st
 
 from strategy_core.i18n import LANG_NAMES, LANGS
 from ui import frame, gate, projector, state
+from ui.agenda import bar as agenda_bar
 from ui.forms import reset_all_forms, undo_button
 
 state.adopt_address()
@@ -33,20 +34,21 @@ PAGES = {
     "daily": st.Page("pages/daily.py", title=tr("nav.daily"), icon="📋", url_path="daily"),
     "reviews": st.Page("pages/reviews.py", title=tr("nav.reviews"), icon="🔁", url_path="reviews"),
     "risks": st.Page("pages/risks.py", title=tr("nav.risks"), icon="🛡️", url_path="risks"),
+    "agenda": st.Page("pages/agenda.py", title=tr("nav.agenda"), icon="⏱️", url_path="agenda"),
     "presenter": st.Page("pages/presenter.py", title=tr("nav.presenter"), icon="🎬", url_path="presenter"),
     "workspaces": st.Page("pages/workspaces.py", title=tr("nav.workspaces"), icon="🗂️", url_path="workspaces"),
     "excel_import": st.Page("pages/excel_import.py", title=tr("nav.excel_import"), icon="📥",
                             url_path="excel_import"),
 }
 nav = st.navigation({
-    tr("nav.section.overview"): [PAGES["home"], PAGES["presenter"]],
+    tr("nav.section.overview"): [PAGES["home"], PAGES["agenda"], PAGES["presenter"]],
     tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],
     tr("nav.section.scorecard"): [PAGES["scorecard"], PAGES["strategy_map"]],
     tr("nav.section.templates"): [PAGES["weekly"], PAGES["daily"], PAGES["reviews"]],
     tr("nav.section.risks"): [PAGES["risks"]],
     tr("nav.section.run"): [PAGES["board"], PAGES["checkins"]],
     tr("nav.section.settings"): [PAGES["workspaces"], PAGES["excel_import"]],
-}, expanded=True)   # all 13 pages listed: a collapsed list ends in Streamlit's own "View more", in English
+}, expanded=True)   # all 15 pages listed: a collapsed list ends in Streamlit's own "View more", in English
 frame.follow_target(PAGES)
 
 with st.sidebar:
@@ -86,5 +88,6 @@ with st.sidebar:
 
 state.show_flash()
 state.remember_in_url(state.workspace_id())
+agenda_bar(state.workspace_id(), nav.url_path)    # the workshop's countdown, on every page
 with frame.framed():
     nav.run()

@@ -13,7 +13,7 @@ from typing import Any
 
 import math
 
-from strategy_core import bsc, demo_review, demo_risk, demo_weekly, okr, onion, tracking, workspace
+from strategy_core import agenda, bsc, demo_review, demo_risk, demo_weekly, okr, onion, tracking, workspace
 from strategy_core.store.store import Store, Tx
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "demo_company.json"
@@ -204,4 +204,5 @@ def load(store: Store, lang: str = "zh", year: int | None = None, actor: str | N
             part.add_demo(tx, wid, lang, year, as_of, ctx)
             ctx["readings"] = tx.rows("reading", wid)
             ctx["check_ins"] = tx.rows("check_in", wid)
+        tx.insert_many("agenda_session", agenda.default_rows(wid, lang))   # the workshop's agenda, not started
     return wid

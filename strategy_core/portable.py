@@ -8,7 +8,7 @@ in one transaction (audited; undo takes the whole workspace back out).
 
 The layout (documented for people in the README, section "JSON format")::
 
-    {"format": "strategy-workbench/workspace", "version": 1,
+    {"format": "strategy-workbench/workspace", "version": 2,
      "workspace": {"name", "year", "industry", "currency", "day_basis", "trading_days",
                    "language", "perspectives"},
      "tables": {"<table>": [{"id": <int>, "<field>": <value>, ...}, ...], ...}}
@@ -28,8 +28,9 @@ The layout (documented for people in the README, section "JSON format")::
   owner is in the trash (a check-in of a deleted KR) is not written, and an optional
   reference to a row in the trash is written as null (so every exported file imports).
 
-``version`` goes up with any change to the tables and fields below; the reader refuses
-unknown fields and tables and any version it does not know.
+``version`` goes up with any change to the tables and fields below; the reader takes the
+versions of ``READS`` (a version-1 file has no agenda) and refuses unknown fields and tables
+and any other version.
 
 The same module backs up and restores the whole database file (``backup``, ``restore``:
 CHECKPOINT + copy; see the notes above ``backup``).
@@ -45,12 +46,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from strategy_core import bsc, okr, onion, review, risk, workspace
+from strategy_core import agenda, bsc, okr, onion, review, risk, workspace
 from strategy_core.errors import FieldError, StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.store.store import ENTITY_TABLES, Store
 
 FORMAT = "strategy-workbench/workspace"
-VERSION = 1
+VERSION = 2
+# the versions this reader takes, with the tables each may hold (1: before the agenda)
+READS: dict[int, frozenset[str]] = {}
 ACTION = "portable.import"
 MAX_PROBLEMS = 50          # an import lists at most this many problems (and says how many more)
 
@@ -145,7 +148,12 @@ TABLES: dict[str, tuple[Field, ...]] = {
     "risk_plan": (
         _ref("risk_id", "risk", True), _f("label", STR, True, choices=risk.LABELS), _f("strategy"),
         _f("cost", NUMBER), _f("expected_result", NUMBER), _f("expected_unit"), _f("channel")),
+    "agenda_session": (
+        _f("day", INT, True), _f("title", STR, True), _f("minutes", INT, True),
+        _f("page", STR, True, choices=agenda.PAGES), _f("position", INT, True),
+        _f("started_at", DATETIME), _f("finished_at", DATETIME)),
 }
+READS.update({1: frozenset(TABLES) - {"agenda_session"}, 2: frozenset(TABLES)})
 assert set(TABLES) == set(ENTITY_TABLES) - {"workspace"}, "the JSON format must learn new tables"
 
 # every reference between rows: (table, field) → target table, or None when *_kind names it
@@ -409,9 +417,10 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
     if doc.get("format") != FORMAT:
         raise FileRefused([FieldError("format", "portable.error.format",
                                       {"got": _short(doc.get("format")), "format": FORMAT})])
-    if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version not in READS:
         raise FileRefused([FieldError("version", "portable.error.version",
-                                      {"got": _short(doc.get("version")), "versions": str(VERSION)})])
+                                      {"got": _short(version), "versions": ", ".join(map(str, READS))})])
     for key in sorted(set(doc) - {"format", "version", "workspace", "tables"}):
         problems.append(FieldError(key, "portable.error.unknown_key", {"allowed": "format, version, workspace, tables"}))
     ws_doc = doc.get("workspace")
@@ -429,9 +438,9 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
     if not isinstance(tables_doc, dict):
         problems.append(FieldError("tables", "portable.error.not_object", {"got": _type_name(tables_doc)}))
         raise FileRefused(problems)
-    for table in sorted(set(tables_doc) - set(TABLES)):
+    for table in sorted(set(tables_doc) - READS[version]):
         problems.append(FieldError(f"tables.{table}", "portable.error.unknown_table",
-                                   {"allowed": ", ".join(sorted(TABLES))}))
+                                   {"allowed": ", ".join(sorted(READS[version]))}))
     rows: dict[str, list[dict[str, Any]]] = {}
     ids: dict[str, set[int]] = {}
     for table, fields in TABLES.items():

@@ -96,8 +96,8 @@ def copy(store: Store, workspace_id: int, name: str, year: int | None = None, ac
          *, history: bool = False) -> int:
     """Copy a workspace under a new name, optionally into another year.
 
-    The plan is copied whole — onion, objectives, key results, indicators, their KR links and
-    the strategy map — with ids remapped so every link points inside the copy, and dates moved
+    The plan is copied whole — onion, objectives, key results, indicators, their KR links,
+    the strategy map, the risks with their plans and the workshop agenda (its timer not) — with ids remapped so every link points inside the copy, and dates moved
     by the difference in years. Check-ins and readings are history: they stay behind unless
     *history* is asked for (then their dates move too).
     """
@@ -142,6 +142,8 @@ def copy(store: Store, workspace_id: int, name: str, year: int | None = None, ac
                                     trigger_kind=r["trigger_kind"] if trig in ids else None))
         for p in rows["risk_plan"]:
             tx.insert("risk_plan", fresh(p, risk_id=ids[p["risk_id"]]))
+        for a in rows["agenda_session"]:      # the agenda comes along; its timer starts afresh
+            tx.insert("agenda_session", fresh(a, started_at=None, finished_at=None))
         if history:
             for table, owner in (("check_in", "key_result_id"), ("reading", "indicator_id")):
                 moved = [{k: v for k, v in r.items() if k not in ("id", "deleted_at", "deleted_batch", "daily_report_id")}
@@ -152,7 +154,10 @@ def copy(store: Store, workspace_id: int, name: str, year: int | None = None, ac
 
 
 # every table of a workspace is either copied as plan or left behind as history
-COPIED = ("objective", "key_result", "onion_node", "indicator", "indicator_kr", "strategy_link", "risk", "risk_plan")
+COPIED = ("objective", "key_result", "onion_node", "indicator", "indicator_kr", "strategy_link", "risk", "risk_plan",
+          "agenda_session")
+# columns of a copied table that start empty in the copy
+RESET = {"agenda_session": ("started_at", "finished_at")}
 # history stays behind (check-ins and readings can be brought along; the rest belongs to its year)
 HISTORY = ("check_in", "reading", "weekly_plan", "plan_item", "daily_report", "review", "review_finding", "adjustment")
 assert set(ENTITY_TABLES) == {"workspace", *COPIED, *HISTORY}, "copy() must learn new tables"

@@ -12,7 +12,7 @@ from strategy_core import clock, demo
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 
-PAGES = ["", "presenter", "onion", "okr", "scorecard", "strategy_map", "weekly", "daily", "reviews", "risks", "board", "checkins",
+PAGES = ["", "agenda", "presenter", "onion", "okr", "scorecard", "strategy_map", "weekly", "daily", "reviews", "risks", "board", "checkins",
          "workspaces", "excel_import"]
 
 

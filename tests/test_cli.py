@@ -426,7 +426,7 @@ def test_export_json_then_import_gives_the_same_document(demo_db, tmp_path):
     first = tmp_path / "plan.json"
     p = run("export", "--db", db, "--workspace", wid, "--format", "json", "--out", first, "--lang", "en")
     assert p.returncode == 0, p.stderr
-    assert str(first) in p.stdout and "16 tables" in p.stdout
+    assert str(first) in p.stdout and "17 tables" in p.stdout
     before = run("workspaces", "--db", db, "--format", "json").stdout
     dry = run("import", "--db", db, "--file", first, "--dry-run", "--lang", "en")
     assert dry.returncode == 0, dry.stderr

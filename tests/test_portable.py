@@ -79,7 +79,7 @@ def test_export_import_export_gives_the_same_document(store, lang):
 def test_the_text_is_stable_sorted_and_plain(store, demo_ws):
     text = portable.export_json(store, demo_ws).decode("utf-8")
     assert text == portable.export_json(store, demo_ws).decode("utf-8")       # same data, same bytes
-    assert text.startswith('{\n  "format": "strategy-workbench/workspace",\n  "version": 1,\n  "workspace": {')
+    assert text.startswith('{\n  "format": "strategy-workbench/workspace",\n  "version": 2,\n  "workspace": {')
     assert text.endswith("}\n") and "\t" not in text and "\\u" not in text  # Chinese as it is
     doc = json.loads(text)
     assert list(doc) == ["format", "version", "workspace", "tables"]
@@ -223,7 +223,7 @@ def test_every_problem_is_named_by_table_row_and_field(store, demo_doc):
 
 @pytest.mark.parametrize("mutate,path,key", [
     (lambda d: d.update(format="something-else"), "format", "portable.error.format"),
-    (lambda d: d.update(version=2), "version", "portable.error.version"),
+    (lambda d: d.update(version=3), "version", "portable.error.version"),
     (lambda d: d.update(version=True), "version", "portable.error.version"),
     (lambda d: d.update(version="1"), "version", "portable.error.version"),
     (lambda d: d.pop("version"), "version", "portable.error.version"),

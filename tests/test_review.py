@@ -396,6 +396,8 @@ def test_copy_into_next_year_carries_every_column_of_every_copied_table(dstore):
             for col in cols:
                 if col in LINKS.get(t, {}):
                     assert (a[col] is None and b[col] is None) or ids[a[col]] == b[col], (t, col)
+                elif col in workspace.RESET.get(t, ()):
+                    assert b[col] is None, (t, col)
                 elif col in SHIFTED.get(t, ()):
                     assert b[col] == shift(a[col]), (t, col)
                 else:

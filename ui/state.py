@@ -59,6 +59,15 @@ def today() -> dt.date:
         st.stop()
 
 
+def now() -> dt.datetime:
+    """Now, for the agenda's shared timer (the day pinned like `today`)."""
+    try:
+        return clock.now()
+    except WorkbenchError as e:
+        st.error(e.text(lang()))
+        st.stop()
+
+
 def as_of(year: int) -> dt.date:
     """The day a workspace of *year* is shown as of: today inside the plan year, else its last
     (or first) day — the board's default date."""

@@ -246,6 +246,16 @@ def _v4(c: duckdb.DuckDBPyConnection) -> None:
             channel VARCHAR, {tail})""")
 
 
+@migration(5, "the workshop agenda: sessions with time boxes, the page each works on, and the shared timer")
+def _v5(c: duckdb.DuckDBPyConnection) -> None:
+    c.execute("""
+        CREATE TABLE agenda_session (
+            id BIGINT PRIMARY KEY, workspace_id BIGINT NOT NULL,
+            day INTEGER NOT NULL, position INTEGER NOT NULL, title VARCHAR NOT NULL, minutes INTEGER NOT NULL,
+            page VARCHAR NOT NULL, started_at TIMESTAMP, finished_at TIMESTAMP,
+            deleted_at TIMESTAMP, deleted_batch BIGINT)""")
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -27,11 +27,11 @@ from strategy_core.store import migrations
 
 ENTITY_TABLES = ("workspace", "onion_node", "objective", "key_result", "indicator", "indicator_kr", "check_in",
                  "reading", "strategy_link", "weekly_plan", "plan_item", "daily_report", "review", "review_finding",
-                 "adjustment", "risk", "risk_plan")
+                 "adjustment", "risk", "risk_plan", "agenda_session")
 # how each table's rows are listed, and which column names a row in the trash
 _ORDER = {"check_in": "date, id", "reading": "date, id", "indicator_kr": "id", "strategy_link": "id",
           "weekly_plan": "week_start, person, id", "daily_report": "day, id", "review": "held_on, id",
-          "adjustment": "id", "risk_plan": "risk_id, label, id"}
+          "adjustment": "id", "risk_plan": "risk_id, label, id", "agenda_session": "day, position, id"}
 _LABEL = {"onion_node": "name", "objective": "title", "key_result": "statement", "indicator": "name",
           "check_in": "CAST(date AS VARCHAR) || ' · ' || CAST(value AS VARCHAR)",
           "reading": "CAST(date AS VARCHAR) || ' · ' || CAST(value AS VARCHAR)",
@@ -40,7 +40,7 @@ _LABEL = {"onion_node": "name", "objective": "title", "key_result": "statement",
           "weekly_plan": "person || ' · ' || CAST(week_start AS VARCHAR)", "plan_item": "text",
           "daily_report": "CAST(day AS VARCHAR)", "review": "kind || ' · ' || CAST(held_on AS VARCHAR)",
           "review_finding": "coalesce(cause, subject_kind)", "adjustment": "what", "risk": "name",
-          "risk_plan": "label || ' · ' || coalesce(strategy, '')"}
+          "risk_plan": "label || ' · ' || coalesce(strategy, '')", "agenda_session": "title"}
 _CONFIG = {
     # nothing may try to download (DESIGN.md §3)
     "autoinstall_known_extensions": False,
