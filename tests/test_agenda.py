@@ -163,10 +163,12 @@ def test_the_page_loads_the_default_starts_a_session_and_every_page_shows_the_co
     at.button(key="agenda_next").click().run()
     assert not at.exception
     shown = texts(at)
-    assert t("agenda.banner", lang, day=1, title=escape_md(first)) in shown and t("agenda.left", lang, minutes=30) in shown
-    # another page: the same countdown at the top, with the jump to the session's page
+    assert f"## {escape_md(first)}" in shown and t("agenda.started", lang, title=first) in shown
+    # another page: the countdown at the top, with the jump to the session's page
     at.switch_page("pages/okr.py").run()
-    assert t("agenda.banner", lang, day=1, title=escape_md(first)) in texts(at)
+    shown = texts(at)
+    assert t("agenda.banner", lang, day=1, title=escape_md(first)) in shown
+    assert t("agenda.left", lang, minutes=30) in shown
     links = [el.proto.label for el in at.get("page_link")]
     assert t("agenda.go", lang, page=t("nav.home", lang)) in links, links
     # the session over-runs: said in words on every page
