@@ -5,7 +5,7 @@ app.py only routes: each page under pages/ reads and writes through strategy_cor
 import streamlit as st
 
 from strategy_core.i18n import LANG_NAMES, LANGS
-from ui import frame, gate, projector, state
+from ui import frame, frontend_words, gate, projector, state
 from ui.agenda import bar as agenda_bar
 from ui.forms import reset_all_forms, undo_button
 
@@ -15,6 +15,7 @@ st.set_page_config(page_title="Strategy workbench", page_icon="🧭", layout="wi
 lang = state.lang()
 tr = state.translator(lang)
 projector.apply_style()
+frontend_words.apply(lang)   # Streamlit's own English ("Page not found", the uploader's words) in zh
 if not gate.passed():      # workshop mode: nothing of the workbench before the passcode and a name
     st.navigation([st.Page(gate.page, title=tr("workshop.gate.title"), icon="🔒", url_path="gate", default=True)],
                   position="hidden").run()

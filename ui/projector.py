@@ -26,6 +26,7 @@ html {{ font-size: {ROOT_PX}px; }}
 _BASE_CSS = """<style>
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
+.st-key-frontend_words { display: none; }
 </style>"""
 
 
