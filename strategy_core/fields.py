@@ -17,6 +17,22 @@ from strategy_core.errors import FieldError, ValidationError
 NAME_MAX = 200     # names, titles, owners
 TEXT_MAX = 5000    # long free text (logic, steps, risk plan)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+# direction overrides and isolates: they make stored text display in another order than it is
+# (a name that reads "Q4 target 100" but is "001 tegrat 4Q"), so they are refused, never kept
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_problem(s: str) -> dict[str, Any] | None:
+    """The first direction-control character in *s* as error parameters (char, position), or None."""
+    m = _BIDI.search(s)
+    return None if m is None else {"char": f"U+{ord(m.group()):04X}", "position": m.start() + 1}
+
+
+def removed_characters(value: Any) -> list[str]:
+    """The invisible characters `text` takes out of *value* (as U+XXXX), so the person can be told."""
+    if not isinstance(value, str):
+        return []
+    return sorted({f"U+{ord(ch):04X}" for ch in _CONTROL.findall(value.replace("\r", ""))})
 
 
 class _Collector:
@@ -55,6 +71,9 @@ def text(name: str, value: Any, *, required: bool = False, max_len: int = NAME_M
     if value is None or (isinstance(value, float) and math.isnan(value)):
         value = ""
     s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    bidi = bidi_problem(s)
+    if bidi:
+        _fail(name, "error.bidi", **bidi)
     if not multiline:
         s = s.replace("\n", " ").replace("\t", " ")
     s = _CONTROL.sub("", s)

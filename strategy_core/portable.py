@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from strategy_core import agenda, bsc, okr, onion, review, risk, workspace
+from strategy_core import fields as F
 from strategy_core.errors import FieldError, StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.store.store import ENTITY_TABLES, Store
 
@@ -350,6 +351,10 @@ def _check_fields(where: str, obj: Any, fields: tuple[Field, ...], problems: lis
         if f.type == INT and not (f.ref or f.kind_field or f.name == "id") and not _INT_MIN <= value <= _INT_MAX:
             problems.append(FieldError(f"{where}.{f.name}", "portable.error.range",
                                        {"got": value, "min": _INT_MIN, "max": _INT_MAX}))
+            continue
+        bidi = F.bidi_problem(value) if isinstance(value, str) else None
+        if bidi:
+            problems.append(FieldError(f"{where}.{f.name}", "error.bidi", bidi))
             continue
         if f.choices and value not in f.choices:
             problems.append(FieldError(f"{where}.{f.name}", "portable.error.choice",

@@ -190,8 +190,8 @@ def test_text_from_the_workbook_is_shown_as_text_not_markdown(demo_db):
     _upload(at, _save(wb))
     no_exceptions(at)
     raw = at.table[1].value.iloc[0][t("xlimp.col.new", lang)]
-    assert raw == r"\*\*Zhao\*\* \| Liu \<b\>x\</b\> \[link\]\(http\://example\.com\)", raw
-    assert _frames(at)[1].iloc[0][t("xlimp.col.new", lang)] == owner
+    assert raw == "\\*\\*Zhao\\*\\* \\| Liu \\<b\\>x\\</b\\> \\[link\\]\\(http\u2060\\://example\\.com\\)", raw   # no link: a word joiner
+    assert _frames(at)[1].iloc[0][t("xlimp.col.new", lang)].replace("\u2060", "") == owner
 
 
 def test_the_applied_message_goes_once_the_import_is_undone(demo_db):

@@ -11,11 +11,13 @@ the next rerun; after a refusal their input stays, and "Show the saved version" 
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable
 
 import streamlit as st
 
 from strategy_core.errors import ConflictError, ValidationError, WorkbenchError
+from strategy_core.fields import removed_characters
 from ui.state import flash, lang, tr
 
 
@@ -106,6 +108,10 @@ class Form:
                     st.session_state[f"_conflict_{self.key}"] = True
                 return
             st.session_state[f"_err_{self.key}"] = {}
+            for f in fields:        # what the core took out of the text is said, never dropped silently
+                chars = removed_characters(values[f])
+                if chars:
+                    flash(tr("form.removed_chars", field=tr("field." + f), chars=", ".join(chars)), icon="ℹ️")
             st.session_state.pop(f"_conflict_{self.key}", None)
             st.session_state.pop(f"_seen_{self.key}", None)     # the next seed takes the saved row
             if clear:
@@ -120,11 +126,16 @@ class Form:
 
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~:"
+# Streamlit's markdown turns bare addresses into links even when their characters are escaped
+# (it finds them in the text after parsing): a word joiner (U+2060, invisible, no width) inside
+# "https://", "www." and after "@" keeps them plain text
+_AUTOLINK = re.compile(r"(?i)(?<![\w])(https?|ftp|mailto)(?=:)|(?<![\w.])(www)(?=\.)|(@)")
 
 
 def escape_md(text: Any) -> str:
     """User text shown through st.markdown must not turn into markup, links or HTML."""
     s = "" if text is None else str(text)
+    s = _AUTOLINK.sub(lambda m: m.group() + "\u2060", s)
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
 
 
