@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import threading
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ _CONFIG = {
     "autoload_known_extensions": False,
 }
 _DUCKDB_MAGIC = b"DUCK"
+_NEWER_STORAGE = re.compile(r"storage version number (\d+), but we can only read storage versions between (\d+) and (\d+)")
 
 
 def _check_file(path: Path) -> None:
@@ -258,6 +260,10 @@ class Store:
             msg = str(e)
             if "lock" in msg.lower():
                 raise StoreOpenError("store.error.locked", path=str(self.path)) from None
+            newer = _NEWER_STORAGE.search(msg)
+            if newer:       # written by a newer DuckDB: say so, never call it corrupt
+                raise StoreOpenError("store.error.newer_duckdb", path=str(self.path), got=newer[1],
+                                     low=newer[2], high=newer[3], duckdb=duckdb.__version__) from None
             raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=msg[:200]) from None
         except duckdb.Error as e:
             raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=str(e)[:200]) from None
