@@ -251,6 +251,44 @@ def measure_page(db: Path, wid: int, repeats: int, profile: bool, timeout: float
 
 # -- entry ----------------------------------------------------------------------------------------
 
+def table(report: dict[str, Any]) -> str:
+    """The figures for people: one line each, the measured ratio beside its goal."""
+    rows = [("figure", "ours", "baseline", "ratio", "goal", "")]
+
+    def add(name: str, ours: Any, base: Any, ratio: Any, goal: str, met: bool | None) -> None:
+        rows.append((name, str(ours), str(base), f"{ratio}×" if ratio is not None else "", goal,
+                     "" if met is None else ("met" if met else "NOT met")))
+
+    r = report["rollup"]
+    add("(a) roll-up: monitor.board vs pandas", f"{r['board_s']['median']:.3f} s", f"{r['pandas_rollup_s']['median']:.3f} s",
+        r["board_vs_pandas"], "≤ 1×", r["goal_met"])
+    if report.get("page"):
+        pg = report["page"]
+        add("(b) board rerun in AppTest (regression number)", f"{pg['board_rerun_s']['median']:.3f} s",
+            f"{pg['empty_rerun_s']['median']:.4f} s", pg["board_vs_empty"], "—", None)
+    if report.get("excel"):
+        x = report["excel"]
+        add("(c) xlsx export vs to_excel", "", "", x["export_vs_pandas"], "≤ 1×", x["export_goal_met"])
+        add("(c) xlsx import plan vs read_excel", "", "", x["import_vs_pandas"], "≤ 1×", x["import_goal_met"])
+    if report.get("live"):
+        lv = report["live"]
+        add("(d) board rerun vs the app with an empty page", f"{lv['board_rerun_s']['median']:.3f} s",
+            f"{lv['empty_page_rerun_s']['median']:.3f} s", lv["rerun_vs_empty_page"], f"≤ {lv['rerun_goal']}×",
+            lv["rerun_goal_met"])
+        add("(d) board rerun vs a bare one-widget app", f"{lv['board_rerun_s']['median']:.3f} s",
+            f"{lv['bare_rerun_s']['median']:.3f} s", lv["rerun_vs_bare"], "—", None)
+        add("(d) cold load in a new browser", f"{lv['board_cold_load_s']['median']:.3f} s",
+            f"{lv['bare_cold_load_s']['median']:.3f} s", lv["cold_load_vs_bare"], f"≤ {lv['cold_load_goal']}×",
+            lv["cold_load_goal_met"])
+        add("(d) first load after the server starts", f"{lv['board_first_load_after_start_s']:.3f} s",
+            f"{lv['bare_first_load_after_start_s']:.3f} s", None, "—", None)
+        m = lv["server_rss_mb"]
+        add("(d) server memory, 1 / 5 sessions", f"{m['board_1_session']} / {m['board_5_sessions']} MB",
+            f"{m['bare']} MB", None, f"≤ {lv['memory_goal_mb']} MB", lv["memory_goal_met"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+
+
 def _find_workspace(db: Path) -> dict[str, Any] | None:
     store = Store(db)
     try:
@@ -269,6 +307,7 @@ def main(argv: list[str] | None = None, out=None) -> int:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-page", action="store_true", help="skip the AppTest page benchmark")
     p.add_argument("--no-excel", action="store_true", help="skip the Excel export / import benchmark")
+    p.add_argument("--no-live", action="store_true", help="skip the real-server benchmark (Streamlit + Chromium)")
     p.add_argument("--profile", action="store_true", help="print where the time goes (cProfile) on stderr")
     p.add_argument("--timeout", type=float, default=600, help="AppTest timeout per run, seconds")
     args = p.parse_args(argv)
@@ -319,11 +358,17 @@ def main(argv: list[str] | None = None, out=None) -> int:
             say(f"    export {excel['export_vs_pandas']}× to_excel (goal ≤ 1: "
                 f"{'met' if excel['export_goal_met'] else 'NOT met'}); import {excel['import_vs_pandas']}× read_excel "
                 f"(goal ≤ 1: {'met' if excel['import_goal_met'] else 'NOT met'})")
+        live = None
+        if not args.no_live:
+            from benchmarks.live import measure_live
+            say(f"(d) real server: the board in Chromium vs a bare app, {args.repeats} runs each …")
+            live = measure_live(db, wid, args.repeats, say)
         report = {"machine": {**machine(), "load_at_start": load_at_start},
                   "data": {"db": str(db) if tmp is None else None, "workspace_id": wid, "as_of": on.isoformat(),
                            "counts": counts, "generation_s": generation_s},
-                  "repeats": args.repeats, "rollup": rollup, "page": page, "excel": excel,
+                  "repeats": args.repeats, "rollup": rollup, "page": page, "excel": excel, "live": live,
                   "total_s": round(time.perf_counter() - t0, 1)}
+        say(table(report))
         out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         out.flush()
     finally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from benchmarks import generate, run
 from strategy_core import monitor
 from strategy_core.store.store import Store
@@ -44,7 +46,7 @@ def test_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     out = io.StringIO()
     db = tmp_path / "bench.duckdb"
     monkeypatch.setenv("WORKBENCH_DB", str(db))  # AppTest sets it; put it back as it was afterwards
-    assert run.main(["--db", str(db), "--scale", "0.01", "--repeats", "1"], out=out) == 0
+    assert run.main(["--db", str(db), "--scale", "0.01", "--repeats", "1", "--no-live"], out=out) == 0
     report = json.loads(out.getvalue())
     assert report["machine"]["cpus"] >= 1 and report["data"]["counts"]["key_result"] > 0
     rollup, page = report["rollup"], report["page"]
@@ -67,7 +69,24 @@ def test_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert isinstance(excel["export_goal_met"], bool) and isinstance(excel["import_goal_met"], bool)
     # reusing the file measures the same workspace without generating it again
     again = io.StringIO()
-    assert run.main(["--db", str(db), "--reuse", "--repeats", "1", "--no-page", "--no-excel"], out=again) == 0
+    assert run.main(["--db", str(db), "--reuse", "--repeats", "1", "--no-page", "--no-excel", "--no-live"],
+                    out=again) == 0
     second = json.loads(again.getvalue())
     assert second["data"]["workspace_id"] == report["data"]["workspace_id"]
     assert second["data"]["generation_s"] is None and second["page"] is None and second["excel"] is None
+    lines = run.table(report).splitlines()      # the table for people: a line per figure with its goal
+    assert lines[0].split()[0] == "figure" and any(line.startswith("(c) xlsx export") for line in lines)
+
+
+@pytest.mark.browser
+def test_the_real_server_benchmark_runs_at_a_tiny_scale(tmp_path):
+    out = io.StringIO()
+    db = tmp_path / "bench.duckdb"
+    assert run.main(["--db", str(db), "--scale", "0.01", "--repeats", "2", "--no-page", "--no-excel"], out=out) == 0
+    live = json.loads(out.getvalue())["live"]
+    for key in ("board_rerun_s", "empty_page_rerun_s", "bare_rerun_s", "board_cold_load_s", "bare_cold_load_s"):
+        assert len(live[key]["runs"]) == 2 and 0 < live[key]["median"] < 120, key
+    rss = live["server_rss_mb"]
+    assert 0 < rss["bare"] and 0 < rss["board_1_session"] <= rss["board_5_sessions"] * 1.2
+    assert live["rerun_vs_empty_page"] > 0 and live["rerun_vs_bare"] > 0 and isinstance(live["memory_goal_met"], bool)
+    assert any(line.startswith("(d) board rerun") for line in run.table(json.loads(out.getvalue())).splitlines())
