@@ -191,7 +191,10 @@ shown = okr.filter_objectives(objectives, krs, levels=levels_f, teams=teams_f, o
 shown_ids = {o["id"] for o in shown}
 shown_krs = [k for k in krs if k["objective_id"] in shown_ids]
 
-tab_view, tab_edit, tab_new = st.tabs([tr("okr.tab.alignment"), tr("okr.tab.edit"), tr("okr.tab.new")])
+TABS = [tr("okr.tab.alignment"), tr("okr.tab.edit"), tr("okr.tab.new")]
+if st.session_state.get("okr_tab") not in TABS:      # (a language switch renames the tabs)
+    st.session_state.pop("okr_tab", None)
+tab_view, tab_edit, tab_new = st.tabs(TABS, key="okr_tab", on_change="rerun")
 
 # -- alignment view and strength -----------------------------------------------------------------
 with tab_view:
@@ -263,6 +266,18 @@ with tab_edit:
 
         mine = [k for k in krs if k["objective_id"] == oid]
         st.markdown(f"#### {tr('okr.krs_of', count=len(mine))}")
+        nxt = st.session_state.get("okr_next")
+        if nxt and nxt[1] == oid:          # after a create, the next step where the eye is
+            if nxt[0] == "objective":
+                st.success(tr("okr.next.objective", title=o["title"]))
+            elif len(mine) < 2:
+                st.success(tr("okr.next.kr_more", count=len(mine)))
+            else:
+                st.success(tr("okr.next.kr_done", count=len(mine)))
+                c1, c2 = st.columns(2)
+                c1.button(tr("okr.next.new_objective"), key="okr_next_new_obj",
+                          on_click=lambda: st.session_state.update(okr_tab=TABS[2], okr_next=None))
+                c2.page_link("pages/scorecard.py", label=tr("nav.scorecard"), icon="🧭")
         if mine:
             st.dataframe(pd.DataFrame([{
                 "KR": k["statement"],
@@ -287,7 +302,8 @@ with tab_edit:
                 kr_inputs(kf, oid)
                 st.button(tr("okr.add_kr"), type="primary", key=f"okr_kr_add_{oid}",
                           on_click=kf.submit(lambda v: okr.add_key_result(store, oid, v, state.actor()), KR_FIELDS,
-                                             ok=tr("common.saved"), clear=True))
+                                             ok=tr("common.saved"), clear=True,
+                                             then=lambda _: st.session_state.update(okr_next=("kr", oid))))
             else:
                 k = kr_by_id[kid]
                 kf = Form(f"okr_kr_{kid}")
@@ -307,8 +323,8 @@ with tab_new:
     nf.seed({"level": "company" if not objectives else "department", "title": "", "owner": "", "team": "",
              "period_start": YEAR_START, "period_end": YEAR_END, "aligns_to": None, "perspective": None})
 
-    def _created(new_id: int) -> None:
-        st.session_state["okr_selected"] = new_id
+    def _created(new_id: int) -> None:      # open it where its key results are written next
+        st.session_state.update(okr_selected=new_id, okr_tab=TABS[1], okr_next=("objective", new_id))
 
     with st.container(border=True):
         objective_inputs(nf, None)

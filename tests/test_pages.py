@@ -154,6 +154,35 @@ def test_okr_page_add_objective_and_kr_with_live_quality(db_path):
     assert k["baseline"] == 7.8 and k["target"] == 9 and k["direction"] == "up" and k["owner"] == "CEO"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_after_each_create_the_next_step_is_offered_where_the_eye_is(db_path, lang):
+    s = Store(db_path)
+    wid = workspace.create(s, {"name": "Shop", "year": 2026})
+    s.close()
+    at = open_app(db_path, lang=lang, page="okr")
+    at.text_input(key="okr_new_obj__title").input("Win back regulars")
+    at.button(key="okr_new_obj_save").click().run()
+    no_exceptions(at)
+    s = Store(db_path)
+    (o,) = okr.list_objectives(s, wid)
+    s.close()
+    # the objective opens in the tab where its KRs are written, saying so above the KR form
+    assert at.session_state["okr_tab"] == t("okr.tab.edit", lang) and at.session_state["okr_selected"] == o["id"]
+    assert t("okr.next.objective", lang, title="Win back regulars") in [x.value for x in at.success]
+    for n, (base, target) in enumerate([(300.0, 450.0), (2.0, 3.0)], start=1):
+        key = f"okr_kr_new_{o['id']}"
+        at.text_area(key=f"{key}__statement").input(f"Weekly repeat visits {n} from {base:g} to {target:g} by Q4")
+        at.number_input(key=f"{key}__baseline").set_value(base)
+        at.number_input(key=f"{key}__target").set_value(target)
+        at.button(key=f"okr_kr_add_{o['id']}").click().run()
+        no_exceptions(at)
+        said = [x.value for x in at.success]
+        assert (t("okr.next.kr_more", lang, count=1) if n == 1 else t("okr.next.kr_done", lang, count=2)) in said
+    at.button(key="okr_next_new_obj").click().run()
+    assert at.session_state["okr_tab"] == t("okr.tab.new", lang)
+    assert not any(x.value.startswith("✅") for x in at.success)
+
+
 def test_okr_page_refuses_baseline_equal_to_target_next_to_the_field(db_path):
     s = Store(db_path)
     wid = workspace.create(s, {"name": "Shop", "year": 2026})
