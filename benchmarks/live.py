@@ -2,7 +2,7 @@
 (``streamlit run app.py`` with the repository's .streamlit/config.toml), driven by Playwright in
 Debian's Chromium, beside a bare one-widget Streamlit app started the same way in the same run.
 
-* rerun — a widget change on the monitoring board (its "show all" toggle, clicked in the page)
+* rerun — a widget change on the monitoring board (its "show all indicators" toggle, clicked in the page: 12 ↔ all indicator charts)
   until the script is idle again and the browser has painted, vs the same app with an empty page
   in the board's place (app.py as it is: navigation, sidebar, language, workspace; the page holds
   only the toggle), and vs the bare app;
@@ -34,7 +34,7 @@ RERUN_GOAL, LOAD_GOAL, MEMORY_GOAL_MB = 1.5, 2.0, 250
 
 EMPTY_PAGE = """import streamlit as st
 
-st.toggle("Show all", key="board_all")
+st.toggle("Show all", key="board_all_ind")
 """
 
 BARE_APP = """import streamlit as st
@@ -178,13 +178,13 @@ def measure_live(db: Path, wid: int, repeats: int, say: Callable[[str], None]) -
             same = Path(tmp) / "same"
             same.mkdir()
             with streamlit_server(same_app_with_an_empty_page(same), db, same) as (url, pid):
-                ctx, page, _ = _load(browser, board_url(url), ".st-key-board_all")
-                empty_rerun = _reruns(page, "board_all", repeats)
+                ctx, page, _ = _load(browser, board_url(url), ".st-key-board_all_ind")
+                empty_rerun = _reruns(page, "board_all_ind", repeats)
                 ctx.close()
             say("    the workbench (make run) on the large workspace: cold loads, reruns, memory …")
             with streamlit_server(ROOT / "app.py", db, ROOT) as (url, pid):
                 ctx, page, board_first = _load(browser, board_url(url), board_ready)
-                board_rerun = _reruns(page, "board_all", repeats)
+                board_rerun = _reruns(page, "board_all_ind", repeats)
                 rss_1 = rss_mb(pid)
                 ctx.close()
                 board_loads = []
