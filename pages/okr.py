@@ -269,11 +269,11 @@ with tab_edit:
         nxt = st.session_state.get("okr_next")
         if nxt and nxt[1] == oid:          # after a create, the next step where the eye is
             if nxt[0] == "objective":
-                st.success(tr("okr.next.objective", title=o["title"]))
+                st.success(tr("okr.next.objective", title=o["title"]), icon="✅")
             elif len(mine) < 2:
-                st.success(tr("okr.next.kr_more", count=len(mine)))
+                st.success(tr("okr.next.kr_more", count=len(mine)), icon="✅")
             else:
-                st.success(tr("okr.next.kr_done", count=len(mine)))
+                st.success(tr("okr.next.kr_done", count=len(mine)), icon="✅")
                 c1, c2 = st.columns(2)
                 c1.button(tr("okr.next.new_objective"), key="okr_next_new_obj",
                           on_click=lambda: st.session_state.update(okr_tab=TABS[2], okr_next=None))
