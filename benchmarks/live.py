@@ -70,6 +70,7 @@ _CLICK = """async (key) => {
     poll();
   });
   obs.disconnect();
+  if (last === 0) last = performance.now();     // (no change seen in two minutes: counted as two minutes)
   const p0 = performance.now();
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   return ((last - t0) + (performance.now() - p0)) / 1000;
@@ -93,7 +94,7 @@ def streamlit_server(script: Path, db: Path | None, cwd: Path) -> Iterator[tuple
                              "--server.headless", "true"], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
+        deadline = time.time() + 240
         while True:
             try:
                 urllib.request.urlopen(url + "/_stcore/health", timeout=2)

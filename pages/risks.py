@@ -168,7 +168,7 @@ def risk_inputs(form: Form) -> None:
     c = st.columns([3, 1, 1])
     with c[0]:
         st.selectbox(tr("field.trigger"), options, key=form.k("trigger"), format_func=target_label,
-                     help=tr("risk.trigger_help"))
+                     help=tr("risk.trigger_help"), placeholder=tr("risk.no_trigger"))
         form.errors("trigger")
     with c[1]:
         st.selectbox(tr("field.trigger_comparator"), COMPARATORS, key=form.k("trigger_comparator"),
