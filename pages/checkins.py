@@ -116,7 +116,8 @@ with tab_kr:
             f.general_errors()
             st.button(tr("track.save_check_in"), type="primary", key=f"track_ci_save_{kid}",
                       on_click=f.submit(lambda v: tracking.add_check_in(store, kid, v, state.actor()),
-                                        ["date", "value", "confidence", "note"], ok=tr("common.saved")))
+                                        ["date", "value", "confidence", "note"], ok=tr("common.saved"),
+                                        clear=True))      # a second click must not record it twice
         entry_editor("check_in", kid, mine, tr("track.value", unit=k["unit"] or ""), "note")
         paste_box(f"track_ci_paste_{kid}", "track.paste_help_kr",
                   lambda text: tracking.paste_check_ins(store, kid, text, state.actor()))

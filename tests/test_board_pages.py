@@ -230,6 +230,7 @@ def test_checkin_form_records_a_value_and_refuses_150_percent(demo_db, lang):
     assert (new["key_result_id"], new["date"], new["value"], new["confidence"], new["note"]) == (
         roi["id"], dt.date(2026, 10, 5), 4.2, 6, "autumn campaign")
     assert "2026-10-05" in texts(at)  # the caption names the latest check-in
+    assert at.number_input(key=f"track_ci_{roi['id']}__value").value is None     # emptied: no double entry
 
     at.selectbox(key="track_kr").set_value(pct["id"]).run()
     at.date_input(key=f"track_ci_{pct['id']}__date").set_value(dt.date(2026, 10, 5))
