@@ -88,7 +88,7 @@ with st.sidebar:
                   max_chars=80)
 
 state.show_flash()
-state.remember_in_url(state.workspace_id())
-agenda_bar(state.workspace_id(), nav.url_path)    # the workshop's countdown, on every page
+state.remember_in_url(wid)          # (wid: read once, in the sidebar above)
+agenda_bar(wid, nav.url_path)    # the workshop's countdown, on every page
 with frame.framed():
     nav.run()

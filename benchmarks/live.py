@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -77,41 +75,16 @@ _CLICK = """async (key) => {
 }"""
 
 
-def _port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(script: Path, db: Path | None, cwd: Path) -> Iterator[tuple[str, int]]:
     """``streamlit run script`` as make run does; yields (base URL, server pid)."""
-    port = _port()
+    from tests.browser import free_port, streamlit_process
+    port = free_port()
     env = {**os.environ, **({"WORKBENCH_DB": str(db)} if db else {})}
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                             "--server.headless", "true"], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 240
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    log.seek(0)
-                    raise RuntimeError("the server did not start: " + log.read().decode(errors="replace")[-2000:])
-                time.sleep(0.3)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true"]
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as logs, \
+            streamlit_process(cmd, port=port, env=env, cwd=cwd, log_path=Path(logs) / "server.log") as (url, proc):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def same_app_with_an_empty_page(into: Path) -> Path:

@@ -133,9 +133,8 @@ def day_totals(sessions: list[dict[str, Any]]) -> dict[int, int]:
 # -- writing ----------------------------------------------------------------------------------------
 
 def _next_position(tx, workspace_id: int, day: int) -> int:
-    got = tx.query(f"SELECT max(position) AS p FROM {TABLE} WHERE workspace_id = ? AND day = ? "
-                   "AND deleted_at IS NULL", [workspace_id, day])
-    return 0 if got[0]["p"] is None else int(got[0]["p"]) + 1
+    """The position after the last session of *day*, as this transaction sees the agenda."""
+    return 1 + max((int(s["position"]) for s in tx.rows(TABLE, workspace_id) if s["day"] == day), default=-1)
 
 
 def add_session(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> int:
@@ -159,8 +158,7 @@ def load_default(store: Store, workspace_id: int, lang: str, actor: str | None =
     store.get_workspace(workspace_id)
     rows = default_rows(workspace_id, lang)
     with store.transaction(workspace_id, "agenda.default", actor) as tx:
-        have = tx.query(f"SELECT count(*) AS n FROM {TABLE} WHERE workspace_id = ? AND deleted_at IS NULL",
-                        [workspace_id])[0]["n"]
+        have = len(tx.rows(TABLE, workspace_id))
         if have:
             raise ValidationError([FieldError("agenda", "agenda.error.not_empty", {"count": have})])
         tx.insert_many(TABLE, rows)
@@ -226,8 +224,9 @@ def start(store: Store, session_id: int, now: dt.datetime, actor: str | None = N
     row = _session(store, session_id)
     wid = row["workspace_id"]
     with store.transaction(wid, "agenda.start", actor) as tx:
-        for other in tx.query(f"SELECT * FROM {TABLE} WHERE workspace_id = ? AND started_at IS NOT NULL "
-                              "AND finished_at IS NULL AND deleted_at IS NULL AND id <> ?", [wid, session_id]):
+        for other in tx.rows(TABLE, wid):
+            if other["id"] == session_id or other["started_at"] is None or other["finished_at"] is not None:
+                continue
             tx.update(TABLE, other["id"], {"finished_at": now}, seen=other)
         tx.update(TABLE, session_id, {"started_at": now, "finished_at": None}, seen=row if seen is None else seen)
 

@@ -25,32 +25,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db_path: Path, port: int | None = None, *, workshop_passcode: str | None = None):
-    """`streamlit run app.py` on 127.0.0.1 with WORKBENCH_DB=db_path; yields the base URL. With
-    *workshop_passcode*: started as `make workshop` does (the launcher), but on 127.0.0.1."""
-    port = port or free_port()
-    env = {**os.environ, "WORKBENCH_DB": str(db_path)}
-    log = open(db_path.with_suffix(f".server-{port}.log"), "w")
-    if workshop_passcode is None:
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-               "--server.port", str(port), "--server.headless", "true"]
-    else:
-        env["WORKBENCH_PASSCODE"] = workshop_passcode
-        cmd = [sys.executable, "-m", "strategy_core.workshop", "--address", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+def streamlit_process(cmd: list[str], *, port: int, env: dict[str, str], cwd: Path, log_path: Path):
+    """Run a Streamlit server (*cmd*) until its health check answers; yields (base URL, process)."""
+    log = open(log_path, "w")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + 240
         while True:
             try:
                 urllib.request.urlopen(url + "/_stcore/health", timeout=2)
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the server did not start: " + db_path.with_suffix(f".server-{port}.log")
-                                       .read_text())
+                    raise RuntimeError("the server did not start: " + log_path.read_text())
                 time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -58,6 +48,23 @@ def server(db_path: Path, port: int | None = None, *, workshop_passcode: str | N
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextmanager
+def server(db_path: Path, port: int | None = None, *, workshop_passcode: str | None = None):
+    """`streamlit run app.py` on 127.0.0.1 with WORKBENCH_DB=db_path; yields the base URL. With
+    *workshop_passcode*: started as `make workshop` does (the launcher), but on 127.0.0.1."""
+    port = port or free_port()
+    env = {**os.environ, "WORKBENCH_DB": str(db_path)}
+    if workshop_passcode is None:
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.port", str(port), "--server.headless", "true"]
+    else:
+        env["WORKBENCH_PASSCODE"] = workshop_passcode
+        cmd = [sys.executable, "-m", "strategy_core.workshop", "--address", "127.0.0.1", "--port", str(port)]
+    with streamlit_process(cmd, port=port, env=env, cwd=ROOT,
+                           log_path=db_path.with_suffix(f".server-{port}.log")) as (url, _):
+        yield url
 
 
 @contextmanager
