@@ -21,6 +21,7 @@ if not gate.passed():      # workshop mode: nothing of the workbench before the 
                   position="hidden").run()
     st.stop()
 store = state.store()
+state.begin_run()
 
 PAGES = {
     "home": st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
@@ -61,7 +62,7 @@ with st.sidebar:
              format_func=LANG_NAMES.get, on_change=_set_lang)
     projector.switch(tr("sidebar.projector"), tr("sidebar.projector_help"))
 
-    workspaces = store.list_workspaces()
+    workspaces = state.workspaces()
     wid = state.workspace_id()
     if workspaces:
         ids = [w["id"] for w in workspaces]

@@ -2,10 +2,13 @@
 (``streamlit run app.py`` with the repository's .streamlit/config.toml), driven by Playwright in
 Debian's Chromium, beside a bare one-widget Streamlit app started the same way in the same run.
 
-* rerun — a widget change on the monitoring board (its "show all indicators" toggle, clicked in the page: 12 ↔ all indicator charts)
-  until the script is idle again and the browser has painted, vs the same app with an empty page
-  in the board's place (app.py as it is: navigation, sidebar, language, workspace; the page holds
-  only the toggle), and vs the bare app;
+* rerun — a widget change on the monitoring board that redraws the same charts (the drill-down's
+  level chosen in its select box: the usual kind of click on the board) until the script is idle again
+  and the browser has painted, vs the same app with an empty page in the board's place (app.py as
+  it is: navigation, sidebar, language, workspace; the page holds only a select box and a toggle of
+  the same keys), and vs the bare app (its toggle);
+* show all indicators — the board's toggle that draws the other 28 indicator charts (on) and takes
+  them away (off), vs the empty page's toggle: what a rerun costs when the browser draws more;
 * cold load — a new browser opening the board until it is idle and painted, vs the bare app
   (the very first load after the server starts is reported on its own: it imports and warms up);
 * memory — the server's resident memory with the board open in 1 and in 5 sessions at once.
@@ -32,6 +35,7 @@ RERUN_GOAL, LOAD_GOAL, MEMORY_GOAL_MB = 1.5, 2.0, 250
 
 EMPTY_PAGE = """import streamlit as st
 
+st.selectbox("Level", ["Company", "Department", "Employee"], key="board_drill_level")
 st.toggle("Show all", key="board_all_ind")
 """
 
@@ -46,10 +50,10 @@ st.write("on" if on else "off")
 # makes to the page, plus the two animation frames the browser takes to paint it. The run is over
 # when the app says it is not running and nothing has changed for QUIET ms (a quick run can go from
 # running to idle inside one render, so "running" is not always seen; the quiet time is not counted).
-_CLICK = """async (key) => {
+_CLICK = """async ([selector, index]) => {
   const QUIET = 500;
   const app = document.querySelector('[data-testid="stApp"]');
-  const box = document.querySelector('.st-key-' + key + ' input');
+  const box = document.querySelectorAll(selector)[index];
   let last = 0, started = false;
   const obs = new MutationObserver(() => {
     last = performance.now();
@@ -122,9 +126,42 @@ def _load(browser, url: str, wait_for: str) -> tuple[Any, Any, float]:
     return ctx, page, time.perf_counter() - t0
 
 
+def _toggle(page, key: str) -> float:
+    """Click the toggle *key*: seconds until the rerun is idle and painted."""
+    return page.evaluate(_CLICK, [f".st-key-{key} input", 0])
+
+
+def _choose(page, key: str, n: int) -> float:
+    """Open the select box *key* (not timed), then choose its option *n*: seconds until idle and painted."""
+    page.wait_for_selector(IDLE)
+    for attempt in range(4):    # a click while the page is still settling can be swallowed: open it again
+        page.click(f".st-key-{key} button[aria-haspopup='listbox']")
+        try:
+            page.wait_for_selector("[role='option']", timeout=5_000)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
+    return page.evaluate(_CLICK, ["[role='option']", n])
+
+
 def _reruns(page, key: str, repeats: int) -> list[float]:
-    page.evaluate(_CLICK, key)          # warm-up
-    return [page.evaluate(_CLICK, key) for _ in range(repeats)]
+    _toggle(page, key)          # warm-up
+    return [_toggle(page, key) for _ in range(repeats)]
+
+
+def _choices(page, key: str, repeats: int) -> list[float]:
+    """Reruns by a choice in a select box that changes no chart: the second option, the first, …
+    (the drill-down's level: every workspace the benchmark makes has more than one)"""
+    _choose(page, key, 1)       # warm-up
+    return [_choose(page, key, n % 2) for n in range(repeats)]
+
+
+def _toggles_both_ways(page, key: str, repeats: int) -> tuple[list[float], list[float]]:
+    """The toggle switched on and off *repeats* times each: (on runs, off runs)."""
+    _toggle(page, key), _toggle(page, key)      # warm-up
+    runs = [_toggle(page, key) for _ in range(2 * repeats)]
+    return runs[0::2], runs[1::2]
 
 
 def measure_live(db: Path, wid: int, repeats: int, say: Callable[[str], None]) -> dict[str, Any]:
@@ -153,12 +190,14 @@ def measure_live(db: Path, wid: int, repeats: int, say: Callable[[str], None]) -
             same.mkdir()
             with streamlit_server(same_app_with_an_empty_page(same), db, same) as (url, pid):
                 ctx, page, _ = _load(browser, board_url(url), ".st-key-board_all_ind")
-                empty_rerun = _reruns(page, "board_all_ind", repeats)
+                empty_rerun = _choices(page, "board_drill_level", repeats)
+                empty_on, empty_off = _toggles_both_ways(page, "board_all_ind", repeats)
                 ctx.close()
             say("    the workbench (make run) on the large workspace: cold loads, reruns, memory …")
             with streamlit_server(ROOT / "app.py", db, ROOT) as (url, pid):
                 ctx, page, board_first = _load(browser, board_url(url), board_ready)
-                board_rerun = _reruns(page, "board_all_ind", repeats)
+                board_rerun = _choices(page, "board_drill_level", repeats)
+                board_on, board_off = _toggles_both_ways(page, "board_all_ind", repeats)
                 rss_1 = rss_mb(pid)
                 ctx.close()
                 board_loads = []
@@ -179,6 +218,10 @@ def measure_live(db: Path, wid: int, repeats: int, say: Callable[[str], None]) -
         "bare_rerun_s": _median(bare_rerun),
         "rerun_vs_empty_page": rerun_x, "rerun_goal": RERUN_GOAL, "rerun_goal_met": rerun_x <= RERUN_GOAL,
         "rerun_vs_bare": round(statistics.median(board_rerun) / statistics.median(bare_rerun), 2),
+        "show_all_indicators_on_s": _median(board_on), "show_all_indicators_off_s": _median(board_off),
+        "empty_page_toggle_on_s": _median(empty_on), "empty_page_toggle_off_s": _median(empty_off),
+        "show_all_indicators_on_vs_empty_page": round(statistics.median(board_on) / statistics.median(empty_on), 2),
+        "show_all_indicators_off_vs_empty_page": round(statistics.median(board_off) / statistics.median(empty_off), 2),
         "board_cold_load_s": _median(board_loads), "bare_cold_load_s": _median(bare_loads),
         "cold_load_vs_bare": load_x, "cold_load_goal": LOAD_GOAL, "cold_load_goal_met": load_x <= LOAD_GOAL,
         "board_first_load_after_start_s": round(board_first, 3), "bare_first_load_after_start_s": round(first, 3),

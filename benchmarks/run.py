@@ -277,6 +277,11 @@ def table(report: dict[str, Any]) -> str:
             lv["rerun_goal_met"])
         add("(d) board rerun vs a bare one-widget app", f"{lv['board_rerun_s']['median']:.3f} s",
             f"{lv['bare_rerun_s']['median']:.3f} s", lv["rerun_vs_bare"], "—", None)
+        for way in ("on", "off"):
+            add(f"(d) 'show all indicators' {way} (28 charts {'drawn' if way == 'on' else 'removed'})",
+                f"{lv[f'show_all_indicators_{way}_s']['median']:.3f} s",
+                f"{lv[f'empty_page_toggle_{way}_s']['median']:.3f} s",
+                lv[f"show_all_indicators_{way}_vs_empty_page"], "—", None)
         add("(d) cold load in a new browser", f"{lv['board_cold_load_s']['median']:.3f} s",
             f"{lv['bare_cold_load_s']['median']:.3f} s", lv["cold_load_vs_bare"], f"≤ {lv['cold_load_goal']}×",
             lv["cold_load_goal_met"])

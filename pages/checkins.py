@@ -17,7 +17,7 @@ st.title(tr("track.title"))
 st.caption(tr("track.intro"))
 wid = state.require_workspace()
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 today = state.as_of(ws["year"])
 state.show_as_of(today)
 objectives = {o["id"]: o for o in okr.list_objectives(store, wid)}

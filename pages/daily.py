@@ -22,7 +22,7 @@ st.caption(tr("daily.intro"))
 wid = state.require_workspace()
 excel.download_section(store, wid, "daily", lang)
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 year = ws["year"]
 today = state.as_of(year)
 state.show_as_of(today)

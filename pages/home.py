@@ -27,7 +27,7 @@ if wid is None:
         st.button(tr("home.load_demo"), type="primary", on_click=_load_demo, key="home_load_demo")
     st.stop()
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 today = state.as_of(ws["year"])
 ov = progress.overview(store, wid, today)
 st.caption(tr("home.caption", name=escape_md(ws["name"]), year=ws["year"]) + " · " + tr("common.as_of", date=today.isoformat()))

@@ -23,7 +23,7 @@ st.caption(tr("okr.intro"))
 wid = state.require_workspace()
 excel.download_section(store, wid, "okr", lang)
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 year = ws["year"]
 objectives = okr.list_objectives(store, wid)
 krs = okr.list_key_results(store, wid)

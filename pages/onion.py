@@ -17,7 +17,7 @@ st.caption(tr("onion.intro"))
 wid = state.require_workspace()
 excel.download_section(store, wid, "onion", lang)
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 cur = ws["currency"]
 money = lambda v: format_money(v, cur, lang)
 nodes = onion.list_nodes(store, wid)

@@ -15,7 +15,7 @@ tr = state.translator(state.lang())
 store = state.store()
 lang = state.lang()
 wid = state.require_workspace()
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 currency = ws["currency"] or "CNY"
 on = state.as_of(ws["year"])
 

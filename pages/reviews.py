@@ -23,7 +23,7 @@ st.caption(tr("review.intro"))
 wid = state.require_workspace()
 excel.download_section(store, wid, "review", lang)
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 year = ws["year"]
 today = state.as_of(year)
 state.show_as_of(today)

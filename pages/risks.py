@@ -19,7 +19,7 @@ st.caption(tr("risk.intro"))
 wid = state.require_workspace()
 excel.download_section(store, wid, "risk", lang)
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 currency = ws["currency"] or "CNY"
 risks = risk.list_risks(store, wid)
 plans = risk.list_plans(store, wid)

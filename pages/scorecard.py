@@ -19,7 +19,7 @@ st.caption(tr("bsc.intro"))
 wid = state.require_workspace()
 excel.download_section(store, wid, "scorecard", lang)
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 persp = bsc.perspectives_of(ws)
 indicators = bsc.list_indicators(store, wid)
 links = bsc.indicator_links(store, wid)

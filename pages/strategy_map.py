@@ -16,7 +16,7 @@ st.title(tr("map.title"))
 st.caption(tr("map.intro"))
 wid = state.require_workspace()
 
-ws = store.get_workspace(wid)
+ws = state.workspace(wid)
 persp = bsc.perspectives_of(ws)
 nodes = bsc.map_nodes(store, wid)
 links = store.rows("strategy_link", wid)

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 STATUS_COLORS = {"ok": "#5b9b5b", "gap": "#d0504a", "pass": "#5b9b5b", "warn": "#e0a526", "fail": "#d0504a"}
+DENSE = 90          # readings above which an indicator chart marks only what is not green (and the latest)
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
@@ -108,9 +109,15 @@ def kr_chart(check_ins: list[tuple], *, pace: list[tuple], target: float | None,
 def indicator_chart(readings: list[tuple], *, comparator: str, target: float, band: float | None, title: str,
                     words: dict[str, str], target_label: str, height: int = 200) -> alt.Chart:
     """An indicator's readings against its threshold, with the warning band shaded; each point coloured
-    by its status (and the status word in the tooltip)."""
+    by its status (and the status word in the tooltip).
+
+    A dense series (more than DENSE readings, e.g. a year of daily ones) keeps every reading on the line
+    but marks only the readings that are not green, and the latest: a dot on each of 365 green days hides
+    the red ones and costs the browser most of the chart's drawing time. Such a chart is drawn on a canvas."""
     df = pd.DataFrame([{"date": pd.Timestamp(d), "value": v, "status": words["status." + s]} for d, v, s in readings],
                       columns=["date", "value", "status"])
+    dense = len(df) > DENSE
+    dots = df[(df["status"] != words["status.green"]) | (df.index == len(df) - 1)] if dense else df
     domain = [words["status.green"], words["status.yellow"], words["status.red"]]
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%m-%d", labelAngle=0))
     layers = []
@@ -118,18 +125,21 @@ def indicator_chart(readings: list[tuple], *, comparator: str, target: float, ba
         lo, hi = (target - band, target) if comparator in (">=", ">") else (target, target + band)
         layers.append(alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi]})).mark_rect(
             color=STATUS_COLORS["warn"], opacity=0.15).encode(y="lo:Q", y2="hi:Q"))
+    tooltip = [alt.Tooltip("date:T", title=words["date"], format="%Y-%m-%d"),
+               alt.Tooltip("value:Q", title=words["value"], format=",.4~g"),
+               alt.Tooltip("status:N", title=words["status"])]
     layers.append(alt.Chart(df).mark_line(color="#2b5797", strokeWidth=2).encode(x=x, y=alt.Y(
-        "value:Q", title=None, scale=alt.Scale(zero=False))))
-    layers.append(alt.Chart(df).mark_circle(size=36).encode(
+        "value:Q", title=None, scale=alt.Scale(zero=False)), tooltip=tooltip if dense else alt.Undefined))
+    layers.append(alt.Chart(dots).mark_circle(size=36).encode(
         x=x, y="value:Q", color=alt.Color("status:N", title=None, scale=alt.Scale(
             domain=domain, range=[STATUS_COLORS["pass"], STATUS_COLORS["warn"], STATUS_COLORS["fail"]]),
             legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("date:T", title=words["date"], format="%Y-%m-%d"),
-                 alt.Tooltip("value:Q", title=words["value"], format=",.4~g"),
-                 alt.Tooltip("status:N", title=words["status"])]))
+        tooltip=tooltip))
     rule = pd.DataFrame({"value": [target], "label": [target_label]})
     layers.append(alt.Chart(rule).mark_rule(color=STATUS_COLORS["pass"], strokeWidth=2).encode(y="value:Q"))
     layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=STATUS_COLORS["pass"],
                                             fontSize=12).encode(y="value:Q", text="label:N", x=alt.value(0)))
-    return _base_config(alt.layer(*layers).properties(title=title, height=height)).configure_title(
-        fontSize=13, anchor="start", limit=520)
+    chart = alt.layer(*layers).properties(title=title, height=height)
+    if dense:
+        chart = chart.properties(usermeta={"embedOptions": {"renderer": "canvas"}})
+    return _base_config(chart).configure_title(fontSize=13, anchor="start", limit=520)

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from strategy_core import okr, onion, workspace
-from strategy_core.errors import StoreOpenError
+from strategy_core.errors import ConflictError, StoreOpenError
 from strategy_core.store import Store, migrations
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
@@ -113,6 +113,24 @@ def test_every_action_is_audited_with_before_and_after(store, ws):
     workspace.rename(store, ws, "Acme 2")
     (ev,) = [e for e in store.audit(ws) if e["action"] == "workspace.update"]
     assert json.loads(ev["before"])["name"] == "Acme" and json.loads(ev["after"])["name"] == "Acme 2"
+
+
+def test_undo_takes_back_only_the_change_the_button_named(store, ws):
+    """Two people, one undo button: the change offered is read on one screen, another change is saved on
+    another screen before the click — the click undoes nothing (and says so) instead of the other change."""
+    oid = okr.add_objective(store, ws, {"level": "company", "title": "Grow", "owner": "CEO"})
+    offered = store.last_undoable(ws)
+    assert offered["action"] == "objective.add"
+    okr.update_objective(store, oid, {"title": "Grow faster"})      # someone else, meanwhile
+    version = store.version(ws)
+    with pytest.raises(ConflictError) as e:
+        store.undo(ws, seen_txn=offered["txn"])
+    assert e.value.key == "store.error.undo_moved"
+    assert store.version(ws) == version                              # nothing written, not even an audit row
+    assert [o["title"] for o in okr.list_objectives(store, ws)] == ["Grow faster"]
+    # offered again, the newest change is what goes back
+    assert store.undo(ws, seen_txn=store.last_undoable(ws)["txn"])["action"] == "objective.update"
+    assert [o["title"] for o in okr.list_objectives(store, ws)] == ["Grow"]
 
 
 def test_undo_walks_back_one_action_at_a_time(store, ws):

@@ -81,7 +81,7 @@ def filled_bytes(store: Store, workspace_id: int, lang: str, sheets: tuple[str, 
                  on: dt.date | None = None, *, today: dt.date) -> Result:
     """The workspace's *sheets* (None: every sheet) as an xlsx file dated *today*, built once per workspace
     version and day. openpyxl is imported only here, on the first click, not while a page renders."""
-    return _filled(store, str(store.path), workspace_id, store.version(workspace_id), lang,
+    return _filled(store, str(store.path), workspace_id, state.version(workspace_id), lang,
                    tuple(sheets) if sheets else None, on, today)
 
 
@@ -128,8 +128,8 @@ def _show_errors(keys: list[str], version: int, lang: str) -> None:
 def download_section(store: Store, workspace_id: int, sheet: str, lang: str, *, on: dt.date | None = None) -> None:
     """Two buttons for a page: its sheet filled with the workspace's data (in the screen's language; the
     board measured as of *on*) and the same sheet blank; an export error under them in plain words."""
-    ws = store.get_workspace(workspace_id)
-    version = store.version(workspace_id)
+    ws = state.workspace(workspace_id)
+    version = state.version(workspace_id)
     today = state.today()
     sheet_name = t(f"xl.sheet.{sheet}", lang)
     filled_name = file_name(ws["name"], sheet_name, (on if sheet == "board" and on else today).isoformat())
@@ -149,8 +149,8 @@ def download_section(store: Store, workspace_id: int, sheet: str, lang: str, *, 
 
 def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
     """The Workspaces page's download of every template in one workbook, one button per language."""
-    ws = store.get_workspace(workspace_id)
-    version = store.version(workspace_id)
+    ws = state.workspace(workspace_id)
+    version = state.version(workspace_id)
     day = state.today()
     today = day.isoformat()
     on = today_in(ws["year"], day)          # the board page's default date

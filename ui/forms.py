@@ -163,13 +163,13 @@ def reset_all_forms() -> None:
 
 def undo_button(store, workspace_id: int, *, key: str, type: str = "secondary") -> None:
     """Undo the workspace's last change (named on the button); the forms then show the database again."""
-    from ui.state import actor
-    last = store.last_undoable(workspace_id)
+    from ui.state import actor, last_undoable
+    last = last_undoable(workspace_id)
     if last is None:
         return
 
     def _undo() -> None:
-        store.undo(workspace_id, actor())
+        store.undo(workspace_id, actor(), seen_txn=last["txn"])     # the change the button names, or nothing
         reset_all_forms()
 
     action_button(tr("sidebar.undo", action=tr("action." + last["action"])), _undo, key=key,

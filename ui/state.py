@@ -34,7 +34,61 @@ def board(store: Store, workspace_id: int, on: dt.date):
 
 def board_and_snapshot(store: Store, workspace_id: int, on: dt.date):
     # the file is part of the key: two databases can hold the same workspace id at the same version
-    return _board(store, str(store.path), workspace_id, store.version(workspace_id), on)
+    return _board(store, str(store.path), workspace_id, version(workspace_id), on)
+
+
+# -- what a run reads of the database once -------------------------------------------------------------
+# The sidebar, the undo button, the caches' keys and the page all need the workspace list, the current
+# workspace's row and its version. They are read once per run and kept here until the run ends or a
+# write of this process commits (Store.writes), so a page that saves and goes on sees its own change.
+
+def begin_run() -> None:
+    """Forget the last run's reads (app.py, first thing): every full run reads the database afresh."""
+    st.session_state.pop("_reads", None)
+
+
+def _reads() -> dict:
+    s = store()
+    memo = st.session_state.get("_reads")
+    if memo is None or memo["writes"] != s.writes or memo["db"] != str(s.path):
+        memo = {"writes": s.writes, "db": str(s.path), "version": {}}
+        st.session_state["_reads"] = memo
+    return memo
+
+
+def workspaces() -> list[dict]:
+    """The workspaces that are not in the trash, newest year first (read once per run)."""
+    memo = _reads()
+    if "workspaces" not in memo:
+        memo["workspaces"] = store().list_workspaces()
+    return memo["workspaces"]
+
+
+def workspace(workspace_id: int) -> dict:
+    """The workspace's row (read once per run); NotFoundError if it is not there."""
+    for w in workspaces():
+        if w["id"] == workspace_id:
+            return w
+    return store().get_workspace(workspace_id)      # raises the usual NotFoundError
+
+
+def version(workspace_id: int) -> int:
+    """The workspace's version (Store.version), read once per run."""
+    memo = _reads()["version"]
+    if workspace_id not in memo:
+        memo[workspace_id] = store().version(workspace_id)
+    return memo[workspace_id]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _last_undoable(_store: Store, db: str, workspace_id: int, version: int):
+    return _store.last_undoable(workspace_id)
+
+
+def last_undoable(workspace_id: int) -> dict | None:
+    """The change the undo button offers, once per workspace version (the query groups the whole change log)."""
+    s = store()
+    return _last_undoable(s, str(s.path), workspace_id, version(workspace_id))
 
 
 def db_path() -> str:
@@ -84,7 +138,7 @@ def load_demo(language: str) -> int:
     from strategy_core import demo
     day = today()
     wid = demo.load(store(), language, actor=actor(), today=day)
-    year = store().get_workspace(wid)["year"]
+    year = workspace(wid)["year"]
     flash(tr("home.demo_loaded", year=year, date=demo.story_date(year, day).isoformat()))
     return wid
 
@@ -114,7 +168,6 @@ def actor() -> str | None:
 
 def workspace_id() -> int | None:
     """The current workspace, falling back to the newest one that exists."""
-    s = store()
     wanted = st.session_state.get("workspace_id")
     asked = st.query_params.get("ws") if wanted is None else None
     if wanted is None:  # a reload starts a new session: the URL remembers the workspace
@@ -122,7 +175,7 @@ def workspace_id() -> int | None:
             wanted = int(st.query_params.get("ws", ""))
         except ValueError:
             wanted = None
-    live = s.list_workspaces()
+    live = workspaces()
     if wanted is not None and any(w["id"] == wanted for w in live):
         return wanted
     if asked:           # an address naming a workspace that is not there: say so, never switch silently

@@ -268,6 +268,7 @@ class Store:
         except duckdb.Error as e:
             raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=str(e)[:200]) from None
         self._lock = threading.Lock()
+        self.writes = 0     # committed transactions of this process: a reader's memo of this run is then stale
         self._types: dict[str, dict[str, str]] = {}
         self.backup_path: Path | None = None
         try:
@@ -340,6 +341,7 @@ class Store:
                 tx = Tx(self, cur, workspace_id, action, actor)
                 yield tx
                 cur.execute("COMMIT")
+                self.writes += 1
             except duckdb.TransactionException:
                 cur.execute("ROLLBACK")
                 raise ConflictError("store.error.conflict") from None
@@ -453,21 +455,28 @@ class Store:
         return int(self.query("SELECT coalesce(max(id), 0) AS v FROM audit_event WHERE workspace_id = ?",
                               [workspace_id])[0]["v"])
 
-    def last_undoable(self, workspace_id: int) -> dict[str, Any] | None:
+    def last_undoable(self, workspace_id: int, tx: Tx | None = None) -> dict[str, Any] | None:
         """The newest transaction of the workspace that is not an undo and was not undone."""
-        r = self.query(
+        r = (tx.query if tx is not None else self.query)(
             "SELECT txn, min(action) AS action, min(at_time) AS at_time, count(*) AS events FROM audit_event a "
             "WHERE workspace_id = ? AND undoes IS NULL "
             "AND NOT EXISTS (SELECT 1 FROM audit_event u WHERE u.undoes = a.txn) "
             "GROUP BY txn ORDER BY txn DESC LIMIT 1", [workspace_id])
         return r[0] if r else None
 
-    def undo(self, workspace_id: int, actor: str | None = None) -> dict[str, Any] | None:
-        """Undo the last change of the workspace; returns what was undone, or None."""
-        last = self.last_undoable(workspace_id)
-        if last is None:
-            return None
+    def undo(self, workspace_id: int, actor: str | None = None, *, seen_txn: int | None = None
+             ) -> dict[str, Any] | None:
+        """Undo the last change of the workspace; returns what was undone, or None.
+
+        *seen_txn*: the transaction the person was offered to undo (the button names it). If another
+        change came after it, nothing is undone and ConflictError says so: an undo must never take
+        back someone else's change the person has not seen."""
         with self.transaction(workspace_id, "undo", actor) as tx:
+            last = self.last_undoable(workspace_id, tx)
+            if last is None:
+                return None
+            if seen_txn is not None and int(last["txn"]) != int(seen_txn):
+                raise ConflictError("store.error.undo_moved")
             events = tx.query("SELECT entity, entity_id, before FROM audit_event WHERE txn = ? ORDER BY id",
                               [last["txn"]])
             # each row goes back to what it was before its first change in that transaction

@@ -1,0 +1,1 @@
+"""What pages show, as plain data built from the core's results: testable without Streamlit."""
