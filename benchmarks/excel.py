@@ -6,6 +6,8 @@ of the same rows — the very rows our export writes, one DataFrame per sheet �
 unstyled. Import: ``importer.plan_import`` of our workbook (the bounded reader, header matching,
 every row checked with the forms' rules and compared with the workspace) against
 ``pandas.read_excel(sheet_name=None)`` of the same file (reading alone, no checks).
+Goals: each at most GOAL (0.5) × its baseline. The baseline of the import depends on the file:
+openpyxl reads the workbook XlsxWriter writes faster than the one openpyxl itself wrote.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from strategy_core.store import Store
+
+GOAL = 0.5      # issue #11: export and import each at most half the time of pandas doing the plain part
 
 
 def _pandas_rows(store: Store, wid: int, lang: str, on: dt.date) -> dict[str, list[dict[str, Any]]]:
@@ -74,10 +78,10 @@ def measure_excel(db: Path, wid: int, on: dt.date, repeats: int,
         return {"rows_per_sheet": counts, "workbook_bytes": len(data),
                 "export_s": export_s, "pandas_to_excel_s": pandas_export_s,
                 "export_vs_pandas": round(export_s["median"] / pandas_export_s["median"], 2),
-                "export_goal_met": export_s["median"] <= pandas_export_s["median"],
+                "goal": GOAL, "export_goal_met": export_s["median"] <= GOAL * pandas_export_s["median"],
                 "import_s": import_s, "pandas_read_excel_s": pandas_import_s,
                 "import_vs_pandas": round(import_s["median"] / pandas_import_s["median"], 2),
-                "import_goal_met": import_s["median"] <= pandas_import_s["median"],
+                "import_goal_met": import_s["median"] <= GOAL * pandas_import_s["median"],
                 "import_errors": len(p.errors), "import_changes": len(p.changes)}
     finally:
         store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from strategy_core import fields as F
@@ -36,23 +37,31 @@ def infer_direction(baseline: float | None, target: float | None) -> str | None:
 
 # -- validation -------------------------------------------------------------------
 
-def alignment_cycle(objective_id: int | None, kr_id: int, objectives: list[dict], krs: list[dict]) -> bool:
-    """True when aligning *objective_id* to *kr_id* would make the objective support itself."""
-    kr_owner = {k["id"]: k["objective_id"] for k in krs}
-    aligns = {o["id"]: o.get("aligns_to") for o in objectives}
+def _by_id(rows: Iterable[dict] | Mapping[int, dict]) -> Mapping[int, dict]:
+    return rows if isinstance(rows, Mapping) else {r["id"]: r for r in rows}
+
+
+def alignment_cycle(objective_id: int | None, kr_id: int, objectives: Iterable[dict] | Mapping[int, dict],
+                    krs: Iterable[dict] | Mapping[int, dict]) -> bool:
+    """True when aligning *objective_id* to *kr_id* would make the objective support itself.
+    *objectives* and *krs*: rows, or rows by id (an import checking many rows passes its maps)."""
+    objectives, krs = _by_id(objectives), _by_id(krs)
     seen: set[int] = set()
-    current = kr_owner.get(kr_id)
+    kr = krs.get(kr_id)
+    current = kr.get("objective_id") if kr else None
     while current is not None and current not in seen:
         if current == objective_id:
             return True
         seen.add(current)
-        nxt = aligns.get(current)
-        current = kr_owner.get(nxt) if nxt is not None else None
+        nxt = (objectives.get(current) or {}).get("aligns_to")
+        kr = krs.get(nxt) if nxt is not None else None
+        current = kr.get("objective_id") if kr else None
     return False
 
 
 def clean_objective(data: dict[str, Any], *, year: int, objective_id: int | None,
-                    objectives: list[dict], krs: list[dict]) -> dict[str, Any]:
+                    objectives: Iterable[dict] | Mapping[int, dict],
+                    krs: Iterable[dict] | Mapping[int, dict]) -> dict[str, Any]:
     c = F.collect()
     level = c("level", F.choice, data.get("level"), LEVELS)
     c("title", F.text, data.get("title"), required=True)
@@ -68,7 +77,8 @@ def clean_objective(data: dict[str, Any], *, year: int, objective_id: int | None
         aligns = None
     if aligns is not None:
         aligns = int(aligns)
-        kr = next((k for k in krs if k["id"] == aligns), None)
+        objectives, krs = _by_id(objectives), _by_id(krs)
+        kr = krs.get(aligns)
         if level == "company":
             c.add("aligns_to", "okr.error.company_aligns")
         elif kr is None:

@@ -78,11 +78,14 @@ def _blank(sheet: str, lang: str, currency: str, today: dt.date) -> Result:
 
 
 def filled_bytes(store: Store, workspace_id: int, lang: str, sheets: tuple[str, ...] | None = None,
-                 on: dt.date | None = None, *, today: dt.date) -> Result:
+                 on: dt.date | None = None, *, today: dt.date, version: int | None = None) -> Result:
     """The workspace's *sheets* (None: every sheet) as an xlsx file dated *today*, built once per workspace
-    version and day. openpyxl is imported only here, on the first click, not while a page renders."""
-    return _filled(store, str(store.path), workspace_id, state.version(workspace_id), lang,
-                   tuple(sheets) if sheets else None, on, today)
+    version and day. openpyxl is imported only here, on the first click, not while a page renders.
+
+    *version*: the one the page showed (a download runs outside the script run, where the run's reads
+    are not at hand); None reads it."""
+    version = store.version(workspace_id) if version is None else version
+    return _filled(store, str(store.path), workspace_id, version, lang, tuple(sheets) if sheets else None, on, today)
 
 
 def blank_bytes(sheet: str, lang: str, currency: str, *, today: dt.date) -> Result:
@@ -141,7 +144,8 @@ def download_section(store: Store, workspace_id: int, sheet: str, lang: str, *, 
     keys = [f"xl_{sheet}_filled", f"xl_{sheet}_blank"]
     with st.container(horizontal=True, gap="small"):
         _button(t("xlui.sheet", lang, sheet=sheet_name), keys[0], version,
-                lambda: filled_bytes(store, workspace_id, lang, (sheet,), on, today=today), name=filled_name, help=filled_help)
+                lambda: filled_bytes(store, workspace_id, lang, (sheet,), on, today=today, version=version),
+                name=filled_name, help=filled_help)
         _button(t("xlui.blank", lang), keys[1], version, lambda: blank_bytes(sheet, lang, ws["currency"], today=today),
                 name=blank_name, help=t("xlui.blank_help", lang, file=escape_md(blank_name)))
     _show_errors(keys, version, lang)
@@ -162,7 +166,8 @@ def workbook_section(store: Store, workspace_id: int, lang: str) -> None:
             name = file_name(ws["name"], t("xlui.workbook_word", code), today)
             language = LANG_NAMES[code]
             _button(t("xlui.workbook", lang, language=language), key, version,
-                    lambda code=code: filled_bytes(store, workspace_id, code, None, on, today=day), name=name,
+                    lambda code=code: filled_bytes(store, workspace_id, code, None, on, today=day, version=version),
+                    name=name,
                     help=t("xlui.workbook_help", lang, language=language, file=escape_md(name)), primary=code == lang)
     _show_errors(keys, version, lang)
     st.page_link("pages/excel_import.py", label=t("xlui.import_link", lang), icon="📥")

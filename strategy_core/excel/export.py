@@ -24,18 +24,11 @@ import io
 import math
 import re
 import unicodedata
-from copy import copy
 from functools import cached_property, lru_cache
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
 
 from strategy_core import bsc, daily, measure, monitor, okr, onion, quality, review, risk, weekly
 from strategy_core.errors import WorkbenchError
@@ -56,13 +49,6 @@ PAGE_WIDTH = 200             # column-width units printed on one landscape A4 pa
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")   # (CR is LF by then)
 
-_HEAD_FILL = PatternFill("solid", fgColor="1F3864")
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
-_SUB_FONT = Font(size=10, color="595959")
-_ID_FONT = Font(color="808080")
-_THIN = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 # (fill, font colour) of a status word; the word itself stays in the cell
 _TONES = {"good": ("C6EFCE", "006100"), "warn": ("FFEB9C", "9C5700"), "bad": ("FFC7CE", "9C0006"),
           "none": ("EDEDED", "595959")}
@@ -569,69 +555,84 @@ def _shown(value: Any, fmt: str | None) -> str:
     return str(value)
 
 
+_BORDER_COLOR = "#BFBFBF"
+
+
 class _Writer:
-    def __init__(self, wb: Workbook, key: str, lang: str, currency: str, title_lines: tuple[str, str, str]):
-        self.key, self.lang = key, lang
+    """One sheet being written with XlsxWriter (rows and columns 0-based here, 1-based in messages)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, key: str, lang: str, currency: str,
+                 title_lines: tuple[str, str, str]):
+        self.wb, self.key, self.lang = wb, key, lang
         self.cols = COLUMNS[key]
         self.sheet_name = t(f"xl.sheet.{key}", lang)
-        self.ws: Worksheet = wb.create_sheet(self.sheet_name)
+        self.ws = wb.add_worksheet(self.sheet_name)
         self.money = _money_format(currency, lang)
         self.gap = _money_format(currency, lang, red=True)
         self.widths = [_width_of(t(c.label, lang)) + 2 for c in self.cols]
         self.headers = [t(c.label, lang) for c in self.cols]
-        self.row = HEADER_ROW
+        self.row = HEADER_ROW              # the last row written, 1-based
         self.wrapped: list[tuple[int, int, str]] = []   # (row, column index, text) of wrapped cells
-        self._styles: dict[tuple, Any] = {}
+        self._formats: dict[tuple, Any] = {}
         ws = self.ws
-        for r, (text, font) in enumerate(zip(title_lines, (_TITLE_FONT, _SUB_FONT, _SUB_FONT)), start=1):
+        fonts = ({"bold": True, "font_size": 14, "font_color": "#1F3864"}, {"font_size": 10, "font_color": "#595959"},
+                 {"font_size": 10, "font_color": "#595959"})
+        for r, (text, font) in enumerate(zip(title_lines, fonts), start=1):
             if text:
-                self._text(ws.cell(row=r, column=1), text, "", r).font = font
-        ws.row_dimensions[1].height = 22
-        for j, head in enumerate(self.headers, start=1):
-            cell = ws.cell(row=HEADER_ROW, column=j, value=head)
-            cell.fill, cell.font, cell.border = _HEAD_FILL, _HEAD_FONT, _BORDER
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.row_dimensions[HEADER_ROW].height = 32
+                self._write_text(r, 0, text, "", wb.add_format(font))
+        ws.set_row(0, 22)
+        head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864", "pattern": 1,
+                              "border": 1, "border_color": _BORDER_COLOR, "text_wrap": True, "valign": "vcenter",
+                              "align": "center"})
+        for j, text in enumerate(self.headers):
+            ws.write_string(HEADER_ROW - 1, j, text, head)
+        ws.set_row(HEADER_ROW - 1, 32)
 
-    def _text(self, cell, value: str, column: str, row: int):
+    def _checked(self, value: str, column: str, row: int) -> str:
         text = clean_text(value)
         if len(text) > CELL_MAX:
             raise ExportError("xl.error.too_long", sheet=self.sheet_name, row=row, column=column or "A",
                               length=len(text), max=CELL_MAX)
-        cell.value = text
-        if text.startswith(_FORMULA_START):
-            cell.data_type = "s"        # a string, never a formula
-            cell.quotePrefix = True
-        return cell
+        return text
 
-    def _style(self, cell, key: tuple) -> None:
-        """Style a cell by key (number format, ID, wrap, indent, quote prefix). openpyxl hashes every
-        style object it is given; a style array copied from the first cell of its kind is ~10× faster."""
-        cached = self._styles.get(key)
-        if cached is not None:
-            cell._style = copy(cached)
-            return
-        fmt, is_id, wrap, indent, quote = key
-        cell.border = _BORDER
-        if fmt:
-            cell.number_format = fmt
-        if is_id:
-            cell.font = _ID_FONT
-        if quote:
-            cell.quotePrefix = True
-        cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
-        self._styles[key] = copy(cell._style)
+    def _write_text(self, row: int, col: int, value: str, column: str, fmt: Any) -> str:
+        """A text cell (always a string, never a formula; one a spreadsheet would read as a formula
+        gets the quote prefix)."""
+        text = self._checked(value, column, row)
+        if text.startswith(_FORMULA_START):
+            fmt = self.wb.add_format({"quote_prefix": True})
+        self.ws.write_string(row - 1, col, text, fmt)
+        return text
+
+    def _format(self, key: tuple) -> Any:
+        """The cell format of a kind of cell (number format, ID, wrap, indent, quote prefix), made once."""
+        fmt = self._formats.get(key)
+        if fmt is None:
+            num, is_id, wrap, indent, quote = key
+            props: dict[str, Any] = {"border": 1, "border_color": _BORDER_COLOR, "valign": "top"}
+            if num:
+                props["num_format"] = num
+            if is_id:
+                props["font_color"] = "#808080"
+            if quote:
+                props["quote_prefix"] = True
+            if wrap:
+                props["text_wrap"] = True
+            if indent:
+                props["indent"] = indent
+            fmt = self._formats[key] = self.wb.add_format(props)
+        return fmt
 
     def add(self, data: dict[str, Any]) -> None:
         self.row += 1
         r = self.row
+        ws, widths = self.ws, self.widths
         pct_cols = set(data.get("_pct", ()))
         level = int(data.get("_indent", 0))
-        for j, col in enumerate(self.cols, start=1):
+        for j, col in enumerate(self.cols):
             value = data.get(col.key)
-            cell = self.ws.cell(row=r, column=j)
             wrap = col.kind == "long"
-            fmt, is_id, quote = None, False, False
+            num, is_id, quote, text = None, False, False, None
             if value is None or value == "":
                 shown = ""
             elif isinstance(value, bool):
@@ -639,82 +640,78 @@ class _Writer:
             elif isinstance(value, str):
                 if col.choices and value in col.choices or col.status and value.startswith("status."):
                     value = t(value, self.lang)
-                self._text(cell, value, self.headers[j - 1], r)
-                quote = cell.value.startswith(_FORMULA_START)
-                shown = max(cell.value.split("\n"), key=_width_of) if cell.value else ""
-                wrap = wrap or "\n" in cell.value
+                text = self._checked(value, self.headers[j], r)
+                quote = text.startswith(_FORMULA_START)
+                shown = max(text.split("\n"), key=_width_of) if "\n" in text else text
+                wrap = wrap or "\n" in text
             else:
                 if isinstance(value, float) and value != value:   # NaN: nothing to show
                     continue
                 kind = "pct" if col.key in pct_cols else col.kind
-                cell.value = value
-                fmt = _number_format(kind if kind != "text" else "number", value, self.money, self.gap)
-                shown = _shown(value, fmt) if kind != "id" else str(value)
+                num = _number_format(kind if kind != "text" else "number", value, self.money, self.gap)
+                shown = _shown(value, num) if kind != "id" else str(value)
                 is_id = kind == "id"
-            if wrap and isinstance(cell.value, str):
-                self.wrapped.append((r, j - 1, cell.value))
-            self._style(cell, (fmt, is_id, wrap, min(level * 2, 15) if col.key == "name" else 0, quote))
+            fmt = self._format((num, is_id, wrap, min(level * 2, 15) if col.key == "name" else 0, quote))
+            if text is not None:
+                if text:
+                    ws.write_string(r - 1, j, text, fmt)
+                    if wrap:
+                        self.wrapped.append((r, j, text))
+                else:
+                    ws.write_blank(r - 1, j, None, fmt)
+            elif value is None or value == "":
+                ws.write_blank(r - 1, j, None, fmt)
+            elif isinstance(value, (dt.date, dt.datetime)):
+                ws.write_datetime(r - 1, j, value, fmt)
+            else:
+                ws.write_number(r - 1, j, value, fmt)
             w = min(_width_of(shown) + 2 + (2 * level if col.key == "name" else 0), WIDTH_MAX)
-            self.widths[j - 1] = max(self.widths[j - 1], min(w, WIDTH_LONG) if col.kind == "long" else w)
+            widths[j] = max(widths[j], min(w, WIDTH_LONG) if col.kind == "long" else w)
 
     def finish(self) -> None:
-        ws = self.ws
-        last_col = get_column_letter(len(self.cols))
+        ws, n_cols = self.ws, len(self.cols)
         last_row = max(self.row, HEADER_ROW + 1)
         span_end = self.row + TEMPLATE_ROWS
-        for j, w in enumerate(self.widths, start=1):
-            ws.column_dimensions[get_column_letter(j)].width = max(WIDTH_MIN, min(w, WIDTH_MAX))
+        widths = [max(WIDTH_MIN, min(w, WIDTH_MAX)) for w in self.widths]
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
         # rows as tall as their wrapped text: not every program sizes them on opening (LibreOffice
         # printed long adjustments over the next row)
         lines: dict[int, int] = {}
         for r, j, text in self.wrapped:
-            width = max(WIDTH_MIN, min(self.widths[j], WIDTH_MAX)) - 1
-            n = sum(max(1, math.ceil(_width_of(part) / width)) for part in text.split("\n"))
+            n = sum(max(1, math.ceil(_width_of(part) / (widths[j] - 1))) for part in text.split("\n"))
             lines[r] = max(lines.get(r, 1), n)
         for r, n in lines.items():
             if n > 1:
-                ws.row_dimensions[r].height = min(ROW_LINE * n + 3, 409)
-        ws.freeze_panes = f"A{HEADER_ROW + 1}"
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
-        for j, col in enumerate(self.cols, start=1):
+                ws.set_row(r - 1, min(ROW_LINE * n + 3, 409))
+        ws.freeze_panes(HEADER_ROW, 0)
+        ws.autofilter(HEADER_ROW - 1, 0, last_row - 1, n_cols - 1)
+        for j, col in enumerate(self.cols):
             words = [t(k, self.lang) for k in col.choices] if col.choices else (col.words(self.lang) if col.words else [])
-            letter = get_column_letter(j)
-            area = f"{letter}{HEADER_ROW + 1}:{letter}{span_end}"
-            if words:
-                listed = ",".join(w.replace('"', '""') for w in words)
-                if len(listed) <= 255 and not any("," in w for w in words):
-                    dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False)
-                    dv.error = t("xl.validation.error", self.lang)
-                    dv.errorTitle = self.headers[j - 1][:32]
-                    dv.showErrorMessage = True
-                    dv.add(area)
-                    ws.add_data_validation(dv)
-            if col.status or col.choices:
-                for k in col.choices:
-                    tone = STATUS_TONE.get(k)
-                    if tone:
-                        fill, font = _TONES[tone]
-                        word = t(k, self.lang).replace('"', '""')
-                        ws.conditional_formatting.add(area, CellIsRule(
-                            operator="equal", formula=[f'"{word}"'], fill=PatternFill("solid", fgColor=fill,
-                                                                                  bgColor=fill),
-                            font=Font(color=font, bold=True)))
-        ps = ws.page_setup
-        ps.orientation = "landscape"
-        ps.paperSize = ws.PAPERSIZE_A4
+            listed = ",".join(w.replace('"', '""') for w in words)
+            if words and len(listed) <= 255 and not any("," in w for w in words):
+                ws.data_validation(HEADER_ROW, j, span_end - 1, j, {
+                    "validate": "list", "source": words, "ignore_blank": True, "show_error": True,
+                    "error_message": t("xl.validation.error", self.lang), "error_title": self.headers[j][:32]})
+            for k in col.choices if (col.status or col.choices) else ():
+                tone = STATUS_TONE.get(k)
+                if tone:
+                    fill, font = _TONES[tone]
+                    word = t(k, self.lang).replace('"', '""')
+                    ws.conditional_format(HEADER_ROW, j, span_end - 1, j, {
+                        "type": "cell", "criteria": "==", "value": f'"{word}"', "format": self.wb.add_format(
+                            {"bg_color": "#" + fill, "font_color": "#" + font, "bold": True})})
+        ws.set_landscape()
+        ws.set_paper(9)                         # A4
         # fit to the width of as many pages as keep the type readable (a 33-column OKR table on one
         # A4 page would print at a third of its size); the first columns repeat on every page
-        total = sum(max(WIDTH_MIN, min(w, WIDTH_MAX)) for w in self.widths)
-        pages = max(1, math.ceil(total / PAGE_WIDTH))
-        ps.fitToWidth, ps.fitToHeight = pages, 0
+        pages = max(1, math.ceil(sum(widths) / PAGE_WIDTH))
+        ws.fit_to_pages(pages, 0)
         if pages > 1:
-            ws.print_title_cols = "A:B"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.oddFooter.center.text = "&P / &N"
-        ws.oddFooter.left.text = self.sheet_name.replace("&", "&&")
+            ws.repeat_columns(0, 1)
+        ws.repeat_rows(HEADER_ROW - 1)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&L" + self.sheet_name.replace("&", "&&") + "&C&P / &N")
 
 
 def _title_lines(key: str, lang: str, ws: dict[str, Any] | None, on: dt.date | None,
@@ -737,41 +734,31 @@ def _title_lines(key: str, lang: str, ws: dict[str, Any] | None, on: dt.date | N
 
 
 def _chart(w: _Writer, rows: list[dict[str, Any]]) -> None:
+    """The board's native bar chart: each KR's progress, the first KR on top like the table."""
     n = sum(1 for r in rows if r.get("kind") == BOARD_KIND[0])
     if not n:
         return
-    name_col = [c.key for c in w.cols].index("name") + 1
-    prog_col = [c.key for c in w.cols].index("progress") + 1
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = t("xl.chart.kr_progress", w.lang)
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.majorGridlines = None
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.x_axis.scaling.orientation = "maxMin"   # the first KR on top, like the table
-    chart.legend = None
-    first = HEADER_ROW + 1
-    data = Reference(w.ws, min_col=prog_col, min_row=first, max_row=first + n - 1)
-    cats = Reference(w.ws, min_col=name_col, min_row=first, max_row=first + n - 1)
-    chart.add_data(data, titles_from_data=False)
-    chart.set_categories(cats)
-    chart.width = 24
-    chart.height = max(7.5, 0.75 * n + 2)
-    w.ws.add_chart(chart, f"A{w.row + 3}")
+    keys = [c.key for c in w.cols]
+    name_col, prog_col = keys.index("name"), keys.index("progress")
+    first, last = HEADER_ROW, HEADER_ROW + n - 1          # 0-based rows of the KRs
+    chart = w.wb.add_chart({"type": "bar"})
+    chart.add_series({"values": [w.sheet_name, first, prog_col, last, prog_col],
+                      "categories": [w.sheet_name, first, name_col, last, name_col]})
+    chart.set_title({"name": t("xl.chart.kr_progress", w.lang)})
+    chart.set_x_axis({"num_format": "0%", "major_gridlines": {"visible": False}})   # (a bar chart's value axis)
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    chart.set_style(10)
+    cm = 96 / 2.54                                         # pixels per centimetre
+    chart.set_size({"width": round(24 * cm), "height": round(max(7.5, 0.75 * n + 2) * cm)})
+    w.ws.insert_chart(f"A{w.row + 3}", chart)
 
 
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _new_workbook(lang: str) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = t("xl.creator", lang)
+def _new_workbook(lang: str, buf: io.BytesIO) -> xlsxwriter.Workbook:
+    # every string is written as a string: nothing becomes a formula, a number or a link on its own
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                   "strings_to_urls": False})
+    wb.set_properties({"author": t("xl.creator", lang)})
     return wb
 
 
@@ -785,12 +772,15 @@ def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *,
     if lang not in LANGS:
         raise ExportError("xl.error.lang", lang=lang, allowed=", ".join(LANGS))
     on = on or monitor.tracking.today_in(ws["year"], today)
-    ctx = _Ctx(store, workspace_id, ws, lang, on)
-    wb = _new_workbook(lang)
-    wb.properties.title = f"{ws['name']} {ws['year']}"
     for key in sheets:
         if key not in SHEETS:
             raise ExportError("xl.error.sheet", sheet=key, allowed=", ".join(SHEETS))
+    ctx = _Ctx(store, workspace_id, ws, lang, on)
+    buf = io.BytesIO()
+    wb = _new_workbook(lang, buf)
+    wb.set_properties({"author": t("xl.creator", lang), "title": f"{ws['name']} {ws['year']}",
+                       "created": dt.datetime.combine(today, dt.time())})
+    for key in sheets:
         w = _Writer(wb, key, lang, ws["currency"], _title_lines(key, lang, ws, on, today))
         rows = ROWS[key](ctx)
         for row in rows:
@@ -798,7 +788,8 @@ def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *,
         w.finish()
         if key == "board":
             _chart(w, rows)
-    return _save(wb)
+    wb.close()
+    return buf.getvalue()
 
 
 def blank_template(sheet_key: str, lang: str, currency: str = "CNY", *, today: dt.date) -> bytes:
@@ -808,7 +799,9 @@ def blank_template(sheet_key: str, lang: str, currency: str = "CNY", *, today: d
         raise ExportError("xl.error.sheet", sheet=sheet_key, allowed=", ".join(SHEETS))
     if lang not in LANGS:
         raise ExportError("xl.error.lang", lang=lang, allowed=", ".join(LANGS))
-    wb = _new_workbook(lang)
-    w = _Writer(wb, sheet_key, lang, currency, _title_lines(sheet_key, lang, None, None, today))
-    w.finish()
-    return _save(wb)
+    buf = io.BytesIO()
+    wb = _new_workbook(lang, buf)
+    wb.set_properties({"author": t("xl.creator", lang), "created": dt.datetime.combine(today, dt.time())})
+    _Writer(wb, sheet_key, lang, currency, _title_lines(sheet_key, lang, None, None, today)).finish()
+    wb.close()
+    return buf.getvalue()

@@ -583,10 +583,9 @@ class _Planner:
                 data["aligns_to"] = target
             self.objectives[oid] = {**self.objectives.get(oid, {}), "id": oid, "level": data.get("level"),
                                     "aligns_to": data.get("aligns_to")}
-            objs_list = list(self.objectives.values())
-            try:
-                clean = okr.clean_objective(data, year=self.year, objective_id=oid, objectives=objs_list,
-                                            krs=list(self.krs.values()))
+            try:    # (the maps as they are now: this row's alignment is checked against the rows above it)
+                clean = okr.clean_objective(data, year=self.year, objective_id=oid, objectives=self.objectives,
+                                            krs=self.krs)
             except ValidationError as e:
                 self.errors_from(sheet, first.n, e, {v: k for k, v in self.O_COLS.items()} | {"aligns_to": "aligns_to"})
                 continue
