@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from strategy_core import dot
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
 from strategy_core.findings import FAIL, WARN, Finding
@@ -275,7 +276,6 @@ def check_map(nodes: dict[tuple[str, int], dict[str, Any]], links: list[dict[str
 def map_dot(nodes: dict[tuple[str, int], dict[str, Any]], links: list[dict[str, Any]], *,
             perspectives: list[str], perspective_names: dict[str, str]) -> str:
     """Graphviz DOT of the strategy map: one row per perspective, financial on top, arrows cause → effect."""
-    from strategy_core.okr import _dot_label
     colors = {"financial": "#e8f0fb", "customer": "#e9f6ec", "process": "#fff6dc", "learning": "#f3e9fb"}
     lines = ['digraph map {', 'rankdir=BT; nodesep=0.3; ranksep=0.6; newrank=true;',
              'node [shape=box, style="rounded,filled", fontname="WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif",'
@@ -290,7 +290,7 @@ def map_dot(nodes: dict[tuple[str, int], dict[str, Any]], links: list[dict[str, 
         for n in members:
             shape = "box" if n["kind"] == "objective" else "ellipse"
             prefix = "O · " if n["kind"] == "objective" else ""
-            lines.append(f'{n["kind"][0]}{n["id"]} [label="{prefix}{_dot_label(n["label"], 10)}", shape={shape}, '
+            lines.append(f'{n["kind"][0]}{n["id"]} [label="{prefix}{dot.label(n["label"], 10)}", shape={shape}, '
                          f'fillcolor="#ffffff"];')
         lines.append("}")
     for a, b in zip(perspectives[::-1], perspectives[::-1][1:]):

@@ -107,28 +107,19 @@ from typing import Any, Callable, Sequence, TextIO
 import duckdb
 
 from strategy_core import clock, demo, monitor, okr, onion, quality, tracking, workspace
+from strategy_core.cli_common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, chosen_workspaces, date_arg,
+                                      open_store, workspace_id_arg)
 from strategy_core.clock import Clock
+from strategy_core.excel import cli as excel_cli      # the export command lives with the Excel code
 from strategy_core.errors import StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.findings import FAIL, WARN, Finding, problems
 from strategy_core.i18n import LANGS, lang_from_locale, t
 from strategy_core.numbers import format_money, format_number
 from strategy_core.store.store import Store, default_db_path
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("init", "demo", "workspaces", "check", "status", "export", "import", "backup", "restore")
 FORMATS = ("text", "json")
 PROG = "python -m strategy_core"
-
-
-class CliError(Exception):
-    """A usage or IO problem the CLI reports itself (catalog key + params)."""
-
-    def __init__(self, key: str, **params: Any):
-        self.key, self.params = key, params
-        super().__init__(key)
-
-    def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
 
 
 # -- language ---------------------------------------------------------------------
@@ -174,27 +165,6 @@ def _year(lang: str) -> Callable[[str], int]:
     return parse
 
 
-def _workspace_id(lang: str) -> Callable[[str], int]:
-    def parse(value: str) -> int:
-        try:
-            return int(value.strip())
-        except (ValueError, AttributeError):
-            raise argparse.ArgumentTypeError(t("cli.error.bad_id", lang, value=value)) from None
-    return parse
-
-
-def _as_of(lang: str) -> Callable[[str], dt.date]:
-    def parse(value: str) -> dt.date:
-        text = (value or "").strip()
-        try:
-            if len(text) != 10:
-                raise ValueError(text)
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(t("cli.error.bad_date", lang, value=value)) from None
-    return parse
-
-
 def _add_globals(p: argparse.ArgumentParser, lang: str) -> argparse._ArgumentGroup:
     # SUPPRESS on both levels: a value given before the command is not overwritten by the
     # subparser's default; the real defaults are resolved after parsing.
@@ -202,7 +172,7 @@ def _add_globals(p: argparse.ArgumentParser, lang: str) -> argparse._ArgumentGro
     g.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help.help", lang))
     g.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.help.db", lang))
     g.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
-    g.add_argument("--as-of", type=_as_of(lang), metavar="YYYY-MM-DD", default=argparse.SUPPRESS,
+    g.add_argument("--as-of", type=date_arg(lang), metavar="YYYY-MM-DD", default=argparse.SUPPRESS,
                    help=t("cli.help.as_of", lang))
     return g
 
@@ -236,18 +206,17 @@ def build_parser(lang: str = "zh") -> _Parser:
     g = command("workspaces")
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
     g = command("check", epilog=t("cli.epilog.check", lang))
-    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.workspace", lang))
+    g.add_argument("--workspace", type=workspace_id_arg(lang), metavar="ID", help=t("cli.help.workspace", lang))
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
     g = command("status", epilog=t("cli.epilog.status", lang))
-    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.workspace", lang))
+    g.add_argument("--workspace", type=workspace_id_arg(lang), metavar="ID", help=t("cli.help.workspace", lang))
     g.add_argument("--format", choices=FORMATS, default="text", help=t("cli.help.format", lang))
-    from strategy_core.excel import cli as excel_cli  # the export command lives with the Excel code
     excel_cli.add_arguments(command("export"), lang)
     g = command("import", epilog=t("cli.epilog.import", lang))
     g.add_argument("--file", metavar="FILE", required=True, help=t("cli.help.import_file", lang))
     g.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run", lang))
     g.add_argument("--name", metavar="NEW_NAME", help=t("cli.help.import_name", lang))
-    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", help=t("cli.help.import_workspace", lang))
+    g.add_argument("--workspace", type=workspace_id_arg(lang), metavar="ID", help=t("cli.help.import_workspace", lang))
     g = command("backup")
     g.add_argument("--out", metavar="DIR", required=True, help=t("cli.help.backup_out", lang))
     g = command("restore")
@@ -258,14 +227,6 @@ def build_parser(lang: str = "zh") -> _Parser:
 
 
 # -- helpers ------------------------------------------------------------------------
-
-def _open(db: Path, *, must_exist: bool, clock: Clock) -> Store:
-    """Open (and migrate) the Store, its change log stamped by *clock*; read-only commands refuse to
-    create a new file."""
-    if must_exist and not db.exists():
-        raise CliError("cli.error.no_db", path=str(db))
-    return Store(db, clock=clock)
-
 
 def jsonable(v: Any) -> Any:
     """Plain JSON values: dates as ISO strings, NaN/inf as null, tuples/sets as lists."""
@@ -314,7 +275,7 @@ def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
             db.parent.mkdir(parents=True)
         except OSError as e:
             raise CliError("cli.error.mkdir", path=str(db.parent), detail=e.strerror or str(e)) from None
-    store = _open(db, must_exist=False, clock=args.clock)
+    store = open_store(db, must_exist=False, clock=args.clock)
     try:
         version = store.schema_version
         if not existed:
@@ -330,7 +291,7 @@ def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=False, clock=args.clock)
+    store = open_store(db, must_exist=False, clock=args.clock)
     try:
         today = args.clock.today()
         wid = demo.load(store, lang, args.year, actor="cli", today=today)
@@ -347,7 +308,7 @@ def cmd_demo(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
 
 
 def cmd_workspaces(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=True, clock=args.clock)
+    store = open_store(db, must_exist=True, clock=args.clock)
     try:
         rows = store.list_workspaces()
     finally:
@@ -388,20 +349,6 @@ def _labels(store: Store, ws: dict[str, Any]) -> dict[tuple[str, Any], str]:
     return out
 
 
-def chosen_workspaces(store: Store, workspace_id: int | None) -> list[dict[str, Any]]:
-    """The workspace asked for (CliError naming the existing ids when there is none), else every live one."""
-    live = store.list_workspaces()
-    if workspace_id is None:
-        return live
-    chosen = [w for w in live if w["id"] == workspace_id]
-    if not chosen:
-        if not live:
-            raise CliError("cli.error.unknown_workspace_none", id=workspace_id)
-        raise CliError("cli.error.unknown_workspace", id=workspace_id,
-                       ids=", ".join(f"{w['id']} ({w['name']})" for w in live))
-    return chosen
-
-
 def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict[str, Any]]:
     """The data behind `check`: one entry per workspace (see the module docstring for the shape)."""
     report = []
@@ -423,7 +370,7 @@ def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict
 
 
 def cmd_check(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=True, clock=args.clock)
+    store = open_store(db, must_exist=True, clock=args.clock)
     try:
         report = check_report(store, args.workspace, lang)
     finally:
@@ -527,7 +474,7 @@ def status_report(store: Store, workspace_id: int | None, as_of: dt.date | None,
 
 
 def cmd_status(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = _open(db, must_exist=True, clock=args.clock)
+    store = open_store(db, must_exist=True, clock=args.clock)
     try:
         report = status_report(store, args.workspace, args.as_of, lang, args.clock.today())
     finally:
@@ -689,7 +636,7 @@ def cmd_import(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     if args.dry_run:  # the database is not even opened
         out.write(t("portable.import.dry_run", lang, rows=rows) + "\n")
         return EXIT_OK
-    store = _open(db, must_exist=False, clock=args.clock)
+    store = open_store(db, must_exist=False, clock=args.clock)
     try:
         wid = portable.apply_json(store, plan, actor="cli")
     finally:
@@ -703,7 +650,7 @@ def _import_xlsx(args: argparse.Namespace, db: Path, lang: str, out: TextIO, pat
         raise CliError("portable.error.xlsx_needs_workspace")
     if args.name is not None:
         raise CliError("portable.error.name_for_json")
-    store = _open(db, must_exist=True, clock=args.clock)
+    store = open_store(db, must_exist=True, clock=args.clock)
     try:
         wid = chosen_workspaces(store, args.workspace)[0]["id"]
         from strategy_core.excel import importer  # written beside the exporter; only needed here
@@ -737,7 +684,7 @@ def _import_xlsx(args: argparse.Namespace, db: Path, lang: str, out: TextIO, pat
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str, TextIO], int]] = {
     "init": cmd_init, "demo": cmd_demo, "workspaces": cmd_workspaces, "check": cmd_check, "status": cmd_status,
-    "export": lambda *a: __import__("strategy_core.excel.cli", fromlist=["cmd_export"]).cmd_export(*a),
+    "export": excel_cli.cmd_export,
     "import": cmd_import, "backup": cmd_backup, "restore": cmd_restore}
 
 

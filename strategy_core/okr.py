@@ -4,10 +4,10 @@ and the alignment of each lower objective to the KR above it that it supports.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from strategy_core import dot
 from strategy_core import fields as F
 from strategy_core.bsc import PERSPECTIVES
 from strategy_core.errors import FieldError, ValidationError
@@ -261,38 +261,6 @@ def cascade(objectives: list[dict], krs: list[dict]) -> list[dict]:
     return tree
 
 
-def _dot_label(text: str, width: int = 18) -> str:
-    """Wrap a label for Graphviz: CJK may break between characters, Latin text between words."""
-    text = (text or "").replace("\\", "\\\\").replace('"', '\\"')
-    limit = width * 2
-    tokens = []
-    for tok in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text):
-        # a word longer than a line is cut into line-sized pieces (never inside an escape)
-        while len(tok) > limit:
-            cut = limit - 1 if tok[limit - 1] == "\\" else limit
-            tokens.append(tok[:cut])
-            tok = tok[cut:]
-        tokens.append(tok)
-    lines, line, n = [], "", 0
-    for tok in tokens:
-        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in tok)
-        if tok.isspace():
-            if line:
-                line, n = line + " ", n + 1
-            continue
-        if n + w > limit and line.strip():
-            lines.append(line.rstrip())
-            line, n = "", 0
-        line += tok
-        n += w
-    if line.strip():
-        lines.append(line.rstrip())
-    if len(lines) > 3:
-        lines = lines[:3]
-        lines[-1] = lines[-1][:-1] + "…"
-    return "\\n".join(lines)
-
-
 def alignment_dot(objectives: list[dict], krs: list[dict], *, level_names: dict[str, str],
                   status: dict[int, str] | None = None, fontsize: int = 11) -> str:
     """Graphviz DOT of the cascade, left to right: objective → its KRs → objectives aligned to them.
@@ -309,14 +277,14 @@ def alignment_dot(objectives: list[dict], krs: list[dict], *, level_names: dict[
              'edge [color="#8a8f98", arrowsize=0.6];']
     obj_ids = {o["id"] for o in objectives}
     for o in objectives:
-        owner = f"\\n👤 {_dot_label(o['owner'], 12)}" if o.get("owner") else ""
+        owner = f"\\n👤 {dot.label(o['owner'], 12)}" if o.get("owner") else ""
         lines.append(f'o{o["id"]} [label="{mark(o["id"])}{level_names.get(o["level"], o["level"])} · O\\n'
-                     f'{_dot_label(o["title"], 12)}{owner}", penwidth=2, color="#2b5797", '
+                     f'{dot.label(o["title"], 12)}{owner}", penwidth=2, color="#2b5797", '
                      f'fillcolor="{fill.get(status.get(o["id"]), "#eef3fb")}"];')
     for i, k in enumerate(krs):
         if k["objective_id"] not in obj_ids:
             continue
-        lines.append(f'k{k["id"]} [label="{mark(k["id"])}KR · {_dot_label(k["statement"], 14)}", shape=note, '
+        lines.append(f'k{k["id"]} [label="{mark(k["id"])}KR · {dot.label(k["statement"], 14)}", shape=note, '
                      f'fillcolor="{fill.get(status.get(k["id"]), "#ffffff")}"];')
         lines.append(f'o{k["objective_id"]} -> k{k["id"]};')
     kr_ids = {k["id"] for k in krs if k["objective_id"] in obj_ids}

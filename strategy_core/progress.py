@@ -11,22 +11,12 @@ from typing import Any
 
 import datetime as dt
 
-from strategy_core import bsc, okr, onion, quality, tracking
+from strategy_core import bsc, daily, okr, onion, quality, review, risk, tracking, weekly
 from strategy_core.findings import FAIL, WARN, Finding, problems
+from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store
 
-NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
-
-
-@dataclass
-class Part:
-    key: str                 # catalog suffix and page url path, e.g. "onion"
-    status: str
-    filled: dict[str, int]   # what is there (counts)
-    missing: list[str]       # catalog keys of what is missing
-    fails: int = 0
-    warns: int = 0
-    page: str | None = None  # url path of the page that does it; None = page not built yet
+__all__ = ["DONE", "IN_PROGRESS", "NOT_STARTED", "Part", "Step", "Overview", "overview"]
 
 
 @dataclass
@@ -121,8 +111,6 @@ def tracking_part(krs: list[dict], check_ins: list[dict], readings: list[dict], 
 
 def overview(store: Store, workspace_id: int, today: dt.date) -> Overview:
     """Where the workspace stands in the seven days, judged on *today* (inside its plan year)."""
-    # the Day 5–7 modules build their own Parts from this module: import them here, not at the top
-    from strategy_core import daily, review, risk, weekly
     ws = store.get_workspace(workspace_id)
     nodes = onion.list_nodes(store, workspace_id)
     result = onion.compute(nodes, ws)

@@ -20,16 +20,14 @@ Decisions the SPEC leaves open:
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from strategy_core import fields as F
 from strategy_core import measure
 from strategy_core.bsc import COMPARATOR_SYMBOL, COMPARATORS
 from strategy_core.errors import FieldError, ValidationError
+from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store
-
-if TYPE_CHECKING:
-    from strategy_core.progress import Part
 
 LEVELS = ("red", "yellow", "green")
 LEVEL_SYMBOL = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
@@ -336,10 +334,9 @@ def _plan_ready(p: dict[str, Any] | None) -> bool:
     return p is not None and bool((p.get("strategy") or "").strip()) and p.get("cost") is not None
 
 
-def progress_part(risks: list[dict[str, Any]], plans: list[dict[str, Any]]) -> "Part":
+def progress_part(risks: list[dict[str, Any]], plans: list[dict[str, Any]]) -> Part:
     """Day 7: done when there are TOP risks (up to three), each with plans A, B and C that name their
     strategy and cost. A TOP risk without a trigger counts as a warning (nothing will ever fire it)."""
-    from strategy_core.progress import DONE, IN_PROGRESS, NOT_STARTED, Part   # progress may import this module
     top = [r for r in risks if r["top"]]
     missing = []
     if not top:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from strategy_core.cli_common import EXIT_OK, chosen_workspaces, open_store, workspace_id_arg
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import t
 
@@ -22,22 +23,20 @@ EXPORT_FORMATS = ("xlsx", "json")
 
 
 def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
-    from strategy_core.cli import _workspace_id
-    g.add_argument("--workspace", type=_workspace_id(lang), metavar="ID", required=True,
+    g.add_argument("--workspace", type=workspace_id_arg(lang), metavar="ID", required=True,
                    help=t("cli.help.export_workspace", lang))
     g.add_argument("--format", default="xlsx", metavar="xlsx|json", help=t("cli.help.export_format", lang))
     g.add_argument("--out", metavar="FILE", required=True, help=t("cli.help.export_out", lang))
 
 
 def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core.cli import EXIT_OK, _open
     from strategy_core.excel.export import export_workbook
     fmt = (args.format or "").strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise WorkbenchError("xl.error.format", format=args.format)
     if fmt == "json":
         return _export_json(args, db, lang, out)
-    store = _open(db, must_exist=True, clock=args.clock)
+    store = open_store(db, must_exist=True, clock=args.clock)
     try:
         # --lang given on the line wins; otherwise the workbook speaks the workspace's language
         data = export_workbook(store, args.workspace, getattr(args, "lang", None), on=args.as_of,
@@ -53,8 +52,7 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
 
 def _export_json(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
     from strategy_core import portable
-    from strategy_core.cli import EXIT_OK, _open, chosen_workspaces
-    store = _open(db, must_exist=True, clock=args.clock)
+    store = open_store(db, must_exist=True, clock=args.clock)
     try:
         ws = chosen_workspaces(store, args.workspace)[0]
         doc = portable.export_data(store, ws["id"])
