@@ -10,7 +10,7 @@ dtypes (dates as datetime64) — the best case for pandas, so the comparison is 
 * each objective's weighted mean score and expectation, and its status,
 * latest reading per indicator, pass / yellow band / red, achievement, outdated by frequency.
 
-It leaves out what `strategy_core.measure.evaluate` does on top (forecasts, red streaks with
+It leaves out what `strategy_core.track.measure.evaluate` does on top (forecasts, red streaks with
 their per-period history, the ranking, the alerts, the "supported by" means, retired indicators),
 so it does less work than the code it is compared with. `agreement()` checks that both give the
 same numbers where they overlap.

@@ -23,8 +23,8 @@ GOAL = 0.5      # issue #11: export and import each at most half the time of pan
 
 def _pandas_rows(store: Store, wid: int, lang: str, on: dt.date) -> dict[str, list[dict[str, Any]]]:
     """The rows export_workbook writes, per sheet, as plain values (words already translated)."""
-    from strategy_core import monitor
-    from strategy_core.excel import export as X
+    from strategy_core.track import monitor
+    from strategy_core.exchange.excel import export as X
     from strategy_core.i18n import t
     ws = store.get_workspace(wid)
     ctx = X._Ctx(store, wid, ws, lang, on)
@@ -53,8 +53,8 @@ def _to_excel(frames: dict[str, Any]) -> bytes:
 def measure_excel(db: Path, wid: int, on: dt.date, repeats: int,
                   timed: Callable[..., tuple[dict[str, Any], Any]], say: Callable[[str], None]) -> dict[str, Any]:
     import pandas as pd
-    from strategy_core.excel import importer
-    from strategy_core.excel.export import export_workbook
+    from strategy_core.exchange.excel import importer
+    from strategy_core.exchange.excel.export import export_workbook
     lang = "zh"
     store = Store(db)
     try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from strategy_core import okr, workspace
+from strategy_core.plan import okr, workspace
 from strategy_core.store.store import Store
 
 YEAR = 2025              # a past year: the board's default "as of" is its last day, whatever today is

@@ -60,7 +60,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import baseline, generate  # noqa: E402
-from strategy_core import monitor  # noqa: E402
+from strategy_core.track import monitor  # noqa: E402
 from strategy_core.store.store import Store  # noqa: E402
 
 PAGE_GOAL = 10.0

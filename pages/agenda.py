@@ -2,7 +2,7 @@
 time box and page; the shared countdown with start / next / finish / more time, and the agenda's editor."""
 import streamlit as st
 
-from strategy_core import agenda
+from strategy_core.routines import agenda
 from strategy_core.numbers import format_number
 from ui import agenda as agenda_ui, frame, state
 from ui.forms import action_button, escape_md

@@ -5,7 +5,8 @@ import datetime as dt
 
 import streamlit as st
 
-from strategy_core import okr, risk
+from strategy_core.plan import okr
+from strategy_core.routines import risk
 from strategy_core.views import board as board_view
 from ui import board as sections
 from ui import excel, frame, state

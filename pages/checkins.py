@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, okr, tracking
+from strategy_core.plan import bsc, okr
+from strategy_core.track import tracking
 from strategy_core.numbers import format_number
 from ui import frame, state
 from strategy_core.errors import ValidationError, WorkbenchError

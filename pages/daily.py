@@ -6,7 +6,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, daily, tracking
+from strategy_core.plan import bsc
+from strategy_core.routines import daily
+from strategy_core.track import tracking
 from strategy_core.numbers import format_number
 from ui import excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md

@@ -1,7 +1,7 @@
 """Overview: where the team stands in the 7-day setup, open findings, the next step."""
 import streamlit as st
 
-from strategy_core import progress, review
+from strategy_core.routines import progress, review
 from ui import frame, state
 from ui.forms import escape_md
 from ui.workspace_form import new_workspace_form

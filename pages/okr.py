@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, charts, okr, quality
+from strategy_core import charts, quality
+from strategy_core.plan import bsc, okr
 from strategy_core.findings import FAIL, WARN
 from strategy_core.numbers import format_number
 from strategy_core.fields import NAME_MAX, TEXT_MAX

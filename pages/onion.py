@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from strategy_core import charts, okr, onion
+from strategy_core import charts
+from strategy_core.plan import okr, onion
 from strategy_core.numbers import format_money, format_number, format_percent
 from ui import excel, frame, projector, state
 from ui.forms import Form, escape_md, save_and_delete

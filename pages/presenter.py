@@ -3,7 +3,9 @@ scorecard perspective, a risk with its plans A/B/C, a finding of the latest revi
 next (← → keys too), and the objective or the risk on screen editable in place."""
 import streamlit as st
 
-from strategy_core import okr, presenter, risk
+from strategy_core.plan import okr
+from strategy_core.routines import risk
+from strategy_core.views import presenter
 from strategy_core.numbers import format_money, format_number, format_percent
 from ui import frame, state
 from ui.forms import Form, escape_md

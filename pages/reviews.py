@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, review
+from strategy_core.plan import bsc
+from strategy_core.routines import review
 from strategy_core.numbers import format_number
 from ui import excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms

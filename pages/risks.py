@@ -3,8 +3,8 @@ onion, the trigger that fires it, and plans A/B/C compared by cost per unit of e
 import pandas as pd
 import streamlit as st
 
-from strategy_core import risk
-from strategy_core.bsc import COMPARATOR_SYMBOL, COMPARATORS
+from strategy_core.routines import risk
+from strategy_core.plan.bsc import COMPARATOR_SYMBOL, COMPARATORS
 from strategy_core.numbers import currency_symbol, format_money, format_number, format_percent
 from ui import excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md, save_and_delete

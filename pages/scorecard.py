@@ -3,7 +3,7 @@ warning bands, frequency, owner and links to KRs."""
 import pandas as pd
 import streamlit as st
 
-from strategy_core import bsc, okr
+from strategy_core.plan import bsc, okr
 from strategy_core.numbers import format_number, format_value
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, save_and_delete

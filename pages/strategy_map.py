@@ -2,7 +2,7 @@
 to financial, kept as data, drawn as a graph, and checked for outcomes without drivers."""
 import streamlit as st
 
-from strategy_core import bsc, okr
+from strategy_core.plan import bsc, okr
 from ui import frame, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import show_findings

@@ -6,7 +6,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from strategy_core import okr, weekly
+from strategy_core.plan import okr
+from strategy_core.routines import weekly
 from strategy_core.numbers import format_number
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md

@@ -4,7 +4,7 @@ the demo company; the change log with undo."""
 import pandas as pd
 import streamlit as st
 
-from strategy_core import workspace
+from strategy_core.plan import workspace
 from strategy_core.i18n import LANGS
 from ui import excel, frame, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms, undo_button

@@ -1,4 +1,4 @@
-"""`python -m strategy_core` — the command line (see strategy_core/cli.py)."""
+"""`python -m strategy_core` — the command line (see strategy_core/cli/__init__.py)."""
 import sys
 
 from strategy_core.cli import main

@@ -43,5 +43,5 @@ def demo_ws(store: Store) -> int:
 
 @pytest.fixture
 def ws(store: Store) -> int:
-    from strategy_core import workspace
+    from strategy_core.plan import workspace
     return workspace.create(store, {"name": "Acme", "year": DEMO_YEAR})

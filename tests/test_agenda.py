@@ -8,7 +8,10 @@ import json
 
 import pytest
 
-from strategy_core import agenda, clock, portable, workspace
+from strategy_core import clock
+from strategy_core.exchange import portable
+from strategy_core.plan import workspace
+from strategy_core.routines import agenda
 from strategy_core.errors import ConflictError, ValidationError
 from strategy_core.i18n import t
 from tests.apptest import open_app, texts

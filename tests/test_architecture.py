@@ -107,3 +107,14 @@ def test_no_module_is_imported_by_a_string():
                                                or getattr(node.func, "attr", None) == "import_module"):
                 calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert calls == []
+
+
+def test_the_readme_tree_names_every_package():
+    """The tree in the README's "How it is built" lists each package of strategy_core, and names
+    nothing that is not there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("## How it is built", 1)[1].split("```")[1]
+    listed = {line.split()[0].split("/")[0] for line in tree.splitlines()
+              if line.startswith("  ") and not line.startswith("   ") and line.split()[0].endswith("/")}
+    packages = {p.parent.name for p in (ROOT / "strategy_core").glob("*/__init__.py")}
+    assert listed == packages

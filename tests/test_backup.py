@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from strategy_core import portable, workspace
+from strategy_core.exchange import portable
+from strategy_core.plan import workspace
 from strategy_core.errors import StoreOpenError, WorkbenchError
 from strategy_core.i18n import t
 from strategy_core.store import Store, migrations
@@ -48,7 +49,7 @@ def _write_and_crash(db: Path, name: str) -> None:
     subprocess.run([sys.executable, "-c",
                     "import os, sys\n"
                     "from strategy_core.store.store import Store\n"
-                    "from strategy_core import workspace\n"
+                    "from strategy_core.plan import workspace\n"
                     "s = Store(sys.argv[1])\n"
                     "workspace.create(s, {'name': sys.argv[2], 'year': 2026})\n"
                     "os._exit(0)\n", str(db), name], cwd=ROOT, check=True, timeout=60)

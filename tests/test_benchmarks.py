@@ -7,7 +7,7 @@ import json
 import pytest
 
 from benchmarks import generate, run
-from strategy_core import monitor
+from strategy_core.track import monitor
 from strategy_core.store.store import Store
 
 
@@ -52,7 +52,7 @@ def test_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     rollup, page = report["rollup"], report["page"]
     for key in ("snapshot_s", "board_s", "pandas_frames_s", "pandas_rollup_s"):
         assert len(rollup[key]["runs"]) == 1 and rollup[key]["median"] >= 0
-    assert isinstance(rollup["goal_met"], bool) and rollup["board_vs_pandas"] > 0
+    assert isinstance(rollup["goal_met"], bool) and rollup["board_vs_pandas"] >= 0   # (0.0 when ours rounds to nothing beside pandas)
     for kind, agreed in rollup["agreement"].items():  # the baseline computes the same numbers
         same, total = agreed.split(" / ")
         assert same == total, (kind, agreed)

@@ -8,7 +8,9 @@ import shutil
 
 import pytest
 
-from strategy_core import bsc, demo, okr, tracking
+from strategy_core import demo
+from strategy_core.plan import bsc, okr
+from strategy_core.track import tracking
 from strategy_core.i18n import t
 from strategy_core.numbers import format_number
 from strategy_core.store import Store
@@ -273,7 +275,7 @@ def _line_share(line, on):
 
 def test_the_charts_pace_line_is_the_pace_the_status_is_judged_by(store, ws):
     """The dashed expected-pace line of a KR's chart runs over the period measure.evaluate uses."""
-    from strategy_core import monitor
+    from strategy_core.track import monitor
     h2 = okr.add_objective(store, ws, {"level": "company", "title": "Second half", "period_start": "2026-07-01",
                                        "period_end": "2026-12-31"})
     early = okr.add_key_result(store, h2, {"statement": "Stores from 10 to 15", "baseline": 10, "target": 15,
@@ -387,7 +389,7 @@ def test_board_shows_at_most_12_kr_charts_until_asked(demo_db):
 
 def test_board_pages_a_large_ranking_and_drills_down_to_every_objective(tmp_path):
     from benchmarks import generate
-    from strategy_core import monitor
+    from strategy_core.track import monitor
     gen = generate.generate(tmp_path / "big.duckdb", scale=0.15, seed=5, out=None)
     s = Store(gen.db)
     try:

@@ -5,7 +5,8 @@ import urllib.parse
 
 import pytest
 
-from strategy_core import demo, okr, workspace
+from strategy_core import demo
+from strategy_core.plan import okr, workspace
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 from tests.conftest import TODAY

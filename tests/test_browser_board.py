@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from strategy_core import demo, monitor, okr, tracking
+from strategy_core import demo
+from strategy_core.plan import okr
+from strategy_core.track import monitor, tracking
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 from tests.conftest import TODAY

@@ -11,8 +11,9 @@ import urllib.parse
 import pytest
 from openpyxl import load_workbook
 
-from strategy_core import demo, okr
-from strategy_core.excel.export import COLUMNS, HEADER_ROW, export_workbook
+from strategy_core import demo
+from strategy_core.plan import okr
+from strategy_core.exchange.excel.export import COLUMNS, HEADER_ROW, export_workbook
 from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.browser import browser, server, settle

@@ -20,7 +20,10 @@ import openpyxl
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
-from strategy_core import bsc, daily, okr, onion, quality, risk, tracking, weekly, workspace
+from strategy_core import quality
+from strategy_core.plan import bsc, okr, onion, workspace
+from strategy_core.routines import daily, risk, weekly
+from strategy_core.track import tracking
 from strategy_core.errors import StoreOpenError
 from strategy_core.findings import PASS
 from strategy_core.i18n import t

@@ -9,7 +9,9 @@ import urllib.parse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from strategy_core import monitor, okr, tracking, weekly, workspace
+from strategy_core.plan import okr, workspace
+from strategy_core.routines import weekly
+from strategy_core.track import monitor, tracking
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 from tests.conftest import TODAY

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from strategy_core import demo, okr, workspace
+from strategy_core import demo
+from strategy_core.plan import okr, workspace
 from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.browser import browser, server, settle

@@ -6,7 +6,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from strategy_core import demo, okr
+from strategy_core import demo
+from strategy_core.plan import okr
 from strategy_core.store import Store
 from tests.browser import browser, server, settle
 from tests.conftest import TODAY

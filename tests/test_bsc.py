@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core import bsc, okr, tracking, workspace
+from strategy_core.plan import bsc, okr, workspace
+from strategy_core.track import tracking
 from strategy_core.errors import ValidationError
 from strategy_core.i18n import t
 
@@ -136,7 +137,7 @@ def test_apply_template_adds_once_and_never_overwrites_an_edit(store, ws):
 def test_a_fresh_workspace_takes_the_templates_perspectives(store, ws):
     """A workspace that never chose its perspectives (all four by default) and applies the startup
     template uses its three, so the scorecard can be complete without learning & growth."""
-    from strategy_core import progress
+    from strategy_core.routines import progress
     bsc.apply_template(store, ws, "startup", "en")
     w = store.get_workspace(ws)
     assert bsc.perspectives_of(w) == ["financial", "customer", "process"]

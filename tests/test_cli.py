@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core import cli, onion, quality, workspace
+from strategy_core import cli, quality
+from strategy_core.plan import onion, workspace
 from strategy_core.i18n import catalog, t
 from strategy_core.store import migrations
 from strategy_core.store.store import Store
@@ -381,7 +382,7 @@ def test_status_defaults_every_workspace_as_of_today_in_its_year(clean_db):
     data = json.loads(p.stdout)
     assert data["as_of"] is None and data["alerts"] == 0
     assert {w["id"] for w in data["workspaces"]} == {ok, warn}
-    from strategy_core import tracking
+    from strategy_core.track import tracking
     assert {w["as_of"] for w in data["workspaces"]} == {tracking.today_in(2026, TODAY).isoformat()}
     assert all(w["key_results"] == [] and w["indicators"] == [] for w in data["workspaces"])
     text = run("status", "--db", db, "--workspace", ok, "--lang", "en")

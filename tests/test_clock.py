@@ -65,7 +65,7 @@ def test_a_pinned_day_that_is_not_a_date_is_refused_in_words(monkeypatch, value)
 
 
 def test_the_store_stamps_its_change_log_with_its_clock(tmp_path):
-    from strategy_core import workspace
+    from strategy_core.plan import workspace
     s = Store(tmp_path / "w.duckdb", clock=clock.fixed(dt.date(2031, 2, 28)))
     try:
         workspace.create(s, {"name": "Acme", "year": 2031})

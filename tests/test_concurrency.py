@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from strategy_core import okr, workspace
+from strategy_core.plan import okr, workspace
 from strategy_core.errors import ConflictError
 from strategy_core.store import Store
 

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from strategy_core import demo, portable, workspace
+from strategy_core import demo
+from strategy_core.exchange import portable
+from strategy_core.plan import workspace
 from strategy_core.store import Store
 from strategy_core.store import migrations
 from tests.conftest import ROOT, TODAY
@@ -29,8 +31,9 @@ SCALE = 0.08              # the benchmark company, shrunk: each operation takes 
 CHILD = r"""
 import datetime as dt, sys
 from pathlib import Path
-from strategy_core import portable, workspace
-from strategy_core.excel import importer
+from strategy_core.exchange import portable
+from strategy_core.plan import workspace
+from strategy_core.exchange.excel import importer
 from strategy_core.store import Store
 op, db, arg = sys.argv[1], sys.argv[2], sys.argv[3]
 print("go", flush=True)
@@ -72,7 +75,7 @@ def large(tmp_path_factory):
     demo.load(s, "en", today=TODAY)
     doc = d / "large.json"
     doc.write_bytes(portable.export_json(s, g.workspace_id))
-    from strategy_core.excel import export
+    from strategy_core.exchange.excel import export
     book = d / "large.xlsx"
     from tests.workbooks import book as open_book, col, save, sheet
     wb = open_book(export.export_workbook(s, g.workspace_id, "en", today=TODAY))

@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 
-from strategy_core import bsc, daily, monitor, tracking
+from strategy_core.plan import bsc
+from strategy_core.routines import daily
+from strategy_core.track import monitor, tracking
 from strategy_core.errors import ValidationError
 from strategy_core.i18n import LANGS, catalog
-from strategy_core.progress import DONE, IN_PROGRESS, NOT_STARTED
+from strategy_core.routines.progress import DONE, IN_PROGRESS, NOT_STARTED
 from strategy_core.store import Store
 from tests.apptest import open_app
 from tests.test_weekly import AS_OF, load_demo, no_exceptions, shown, tables

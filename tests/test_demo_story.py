@@ -11,7 +11,9 @@ import datetime as dt
 
 import pytest
 
-from strategy_core import demo, monitor, review, risk, tracking, weekly
+from strategy_core import demo
+from strategy_core.routines import review, risk, weekly
+from strategy_core.track import monitor, tracking
 
 D = dt.date
 

@@ -10,9 +10,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from strategy_core import cli, demo, okr
-from strategy_core.excel import CELL_MAX, SHEETS, ExportError, blank_template, export_workbook
-from strategy_core.excel.export import COLUMNS, HEADER_ROW, PAGE_WIDTH
+from strategy_core import cli, demo
+from strategy_core.plan import okr
+from strategy_core.exchange.excel import CELL_MAX, SHEETS, ExportError, blank_template, export_workbook
+from strategy_core.exchange.excel.export import COLUMNS, HEADER_ROW, PAGE_WIDTH
 from strategy_core.i18n import catalog, t
 from tests.conftest import TODAY
 
@@ -166,7 +167,7 @@ def test_control_characters_are_removed(store, ws):
 
 
 def test_text_too_long_is_refused_naming_sheet_and_column(store, ws):
-    from strategy_core import onion
+    from strategy_core.plan import onion
     onion.add_node(store, ws, None, {"name": "Revenue", "kind": "amount", "amount": 1_200_000})
     root = onion.list_nodes(store, ws)[0]["id"]
     with store.transaction(ws, "onion.update") as tx:
@@ -230,7 +231,7 @@ def test_cli_export(tmp_path, store, capsys):
 def test_characters_xml_cannot_hold_never_break_the_workbook(store, ws):
     """U+FFFE, U+FFFF and lone surrogates are dropped and CR becomes LF, so the file stays valid XML
     (a strict reader refused it before) and nothing is turned into a formula."""
-    from strategy_core.excel.reader import read_workbook
+    from strategy_core.exchange.excel.reader import read_workbook
     oid = okr.add_objective(store, ws, {"level": "company", "title": "Grow"})
     kid = okr.add_key_result(store, oid, {"statement": "Revenue from 1 to 2", "baseline": 1, "target": 2})
     with store.transaction(ws, "key_result.update") as tx:     # as a JSON file or an old version could hold it

@@ -8,10 +8,12 @@ import io
 
 import pytest
 
-from strategy_core import bsc, monitor, okr, onion, risk, tracking, weekly
+from strategy_core.plan import bsc, okr, onion
+from strategy_core.routines import risk, weekly
+from strategy_core.track import monitor, tracking
 from strategy_core.errors import ConflictError
-from strategy_core.excel import importer
-from strategy_core.excel.export import HEADER_ROW, IMPORTABLE, blank_template, export_workbook
+from strategy_core.exchange.excel import importer
+from strategy_core.exchange.excel.export import HEADER_ROW, IMPORTABLE, blank_template, export_workbook
 from strategy_core.i18n import t
 from tests.workbooks import book as _book, col as _col, rows_of as _rows_of, save as _save, sheet as _sheet
 from tests.conftest import TODAY

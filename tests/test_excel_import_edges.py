@@ -1,4 +1,4 @@
-"""Edges of the Excel import (strategy_core/excel/importer.py) found by a review: each test is a case
+"""Edges of the Excel import (strategy_core/exchange/excel/importer.py) found by a review: each test is a case
 a user would hit — hand-filled templates, workspaces changed in the app since the export (a KR
 deleted, an indicator retired, a check-in corrected), what a removal takes along, values typed as
 text. Each failed before its fix. Real workbooks (openpyxl), a real temp DuckDB file, no mocks."""
@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from strategy_core import bsc, daily, okr, review, risk, tracking, weekly
-from strategy_core.excel import importer
-from strategy_core.excel.export import HEADER_ROW, blank_template, export_workbook
+from strategy_core.plan import bsc, okr
+from strategy_core.routines import daily, review, risk, weekly
+from strategy_core.track import tracking
+from strategy_core.exchange.excel import importer
+from strategy_core.exchange.excel.export import HEADER_ROW, blank_template, export_workbook
 from strategy_core.i18n import t
 from tests.workbooks import book as _book, col as _col, rows_of as _rows_of, save as _save, sheet as _sheet
 from tests.conftest import TODAY
@@ -303,7 +305,7 @@ def test_a_plan_confidence_changed_in_the_sheet_reaches_its_items_check_ins(stor
 
 
 def test_an_onion_parent_typed_as_a_decimal_is_refused_not_cut(store, demo_ws):
-    from strategy_core import onion
+    from strategy_core.plan import onion
     wb = _export(store, demo_ws, "en", ["onion"])
     ws_ = _sheet(wb, "onion", "en")
     child = next(n for n in onion.list_nodes(store, demo_ws) if n["parent_id"] is not None)

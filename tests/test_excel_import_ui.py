@@ -12,9 +12,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from strategy_core import demo, okr, risk
-from strategy_core.excel import reader
-from strategy_core.excel.export import COLUMNS, HEADER_ROW, export_workbook
+from strategy_core import demo
+from strategy_core.plan import okr
+from strategy_core.routines import risk
+from strategy_core.exchange.excel import reader
+from strategy_core.exchange.excel.export import COLUMNS, HEADER_ROW, export_workbook
 from strategy_core.i18n import LANGS, t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts

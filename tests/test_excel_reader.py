@@ -19,9 +19,9 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from strategy_core import okr
-from strategy_core.excel.export import COLUMNS, HEADER_ROW, SHEETS, export_workbook
-from strategy_core.excel.reader import CFB_MAGIC, ImportRefused, Limits, SheetData, read_workbook
+from strategy_core.plan import okr
+from strategy_core.exchange.excel.export import COLUMNS, HEADER_ROW, SHEETS, export_workbook
+from strategy_core.exchange.excel.reader import CFB_MAGIC, ImportRefused, Limits, SheetData, read_workbook
 from strategy_core.i18n import catalog, t
 from tests.conftest import TODAY
 
@@ -334,7 +334,7 @@ def test_total_unzipped_limit():
 def test_a_part_read_whole_is_capped(monkeypatch):
     """rels, content types, the workbook and the styles are small in any real file; they are read
     into memory whole, so each has its own cap (styles of a real workbook: a few KB to 1 MB)."""
-    from strategy_core.excel import reader
+    from strategy_core.exchange.excel import reader
     data = _book(("OKR", {"A1": "x"}))
     size = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/styles.xml").file_size
     monkeypatch.setattr(reader, "TREE_MAX", size - 1)

@@ -11,8 +11,10 @@ import re
 import openpyxl
 import pytest
 
-from strategy_core import demo, onion, tracking
-from strategy_core.excel import SHEETS
+from strategy_core import demo
+from strategy_core.plan import onion
+from strategy_core.track import tracking
+from strategy_core.exchange.excel import SHEETS
 from strategy_core.i18n import LANG_NAMES, LANGS, t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
@@ -159,7 +161,7 @@ def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_text_too_long_for_a_cell_is_a_message_next_to_the_button(db_path, lang):
-    from strategy_core import workspace
+    from strategy_core.plan import workspace
     s = Store(db_path)
     wid = workspace.create(s, {"name": "Acme", "year": 2026})
     onion.add_node(s, wid, None, {"name": "Revenue", "kind": "amount", "amount": 1_200_000})

@@ -10,9 +10,12 @@ import re
 import pytest
 
 from strategy_core import fields as F
-from strategy_core import okr, onion, portable, risk, tracking
+from strategy_core.exchange import portable
+from strategy_core.plan import okr, onion
+from strategy_core.routines import risk
+from strategy_core.track import tracking
 from strategy_core.errors import ValidationError
-from strategy_core.excel import export, importer
+from strategy_core.exchange.excel import export, importer
 from strategy_core.i18n import t
 from tests.apptest import open_app, texts
 from tests.conftest import TODAY

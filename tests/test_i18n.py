@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core import okr, onion, progress, workspace
+from strategy_core.plan import okr, onion, workspace
+from strategy_core.routines import progress
 from strategy_core.i18n import LANGS, catalog, lang_from_locale, t
 from strategy_core.numbers import format_money
 

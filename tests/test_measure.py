@@ -1,10 +1,10 @@
-"""How status is measured (SPEC §7.1): every formula of strategy_core.measure, and one board."""
+"""How status is measured (SPEC §7.1): every formula of strategy_core.track.measure, and one board."""
 import datetime as dt
 import random
 
 import pytest
 
-from strategy_core import measure as M
+from strategy_core.track import measure as M
 
 D = dt.date
 Q1 = (D(2026, 1, 1), D(2026, 3, 31))     # 90 days: 14 February is day 45 → pace 0.5 exactly
@@ -556,7 +556,7 @@ def test_evaluate_matches_kr_status_one_by_one():
 
 def test_a_kr_checked_in_at_its_deadline_is_closed_not_outdated():
     import datetime as dt
-    from strategy_core.measure import kr_status
+    from strategy_core.track.measure import kr_status
     kr = {"id": 1, "direction": "up", "baseline": 0, "target": 10, "deadline": dt.date(2026, 4, 30)}
     cis = [{"id": 1, "key_result_id": 1, "date": dt.date(2026, 4, 28), "value": 10}]
     s = kr_status(kr, cis, dt.date(2026, 11, 1), period_start=dt.date(2026, 1, 1))
@@ -651,7 +651,7 @@ def test_rows_reads_like_the_list_of_its_rows():
 
 
 def test_the_demo_board_from_the_snapshot_columns_is_the_row_by_row_board(store, demo_ws):
-    from strategy_core import monitor, tracking
+    from strategy_core.track import monitor, tracking
     snap = monitor.snapshot(store, demo_ws)
     assert isinstance(snap.check_ins, M.Rows) and isinstance(snap.readings, M.Rows)
     assert snap.check_ins == tracking.list_check_ins(store, demo_ws)
@@ -663,7 +663,7 @@ def test_the_demo_board_from_the_snapshot_columns_is_the_row_by_row_board(store,
 
 
 def test_chart_points_from_the_columns_are_the_points_from_the_rows(store, demo_ws):
-    from strategy_core import monitor, tracking
+    from strategy_core.track import monitor, tracking
     snap = monitor.snapshot(store, demo_ws)
     rows = monitor.Snapshot(snap.workspace, snap.objectives, snap.key_results, snap.indicators,
                             tracking.list_check_ins(store, demo_ws), [], {})

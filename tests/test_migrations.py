@@ -8,7 +8,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from strategy_core import bsc, measure, monitor, okr, tracking
+from strategy_core.plan import bsc, okr
+from strategy_core.track import measure, monitor, tracking
 from strategy_core.store import Store, migrations
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from strategy_core import okr
+from strategy_core.plan import okr
 from strategy_core.errors import ValidationError
 
 

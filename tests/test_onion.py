@@ -1,7 +1,7 @@
 """Onion arithmetic: derived numbers, every kind of inconsistency, and the demo's gap."""
 import pytest
 
-from strategy_core import onion, workspace
+from strategy_core.plan import onion, workspace
 from strategy_core.errors import ValidationError
 from strategy_core.findings import FAIL
 

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from strategy_core import okr, onion, workspace
+from strategy_core.plan import okr, onion, workspace
 from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
@@ -289,7 +289,8 @@ def test_a_page_run_without_the_frame_is_sent_through_app_py(db_path, page, titl
 
 def _demo_kr(db_path, statement_part):
     import datetime as dt
-    from strategy_core import demo, tracking
+    from strategy_core import demo
+    from strategy_core.track import tracking
     s = Store(db_path)
     wid = demo.load(s, "en", 2026, today=dt.date(2026, 9, 30))
     kr = next(k for k in okr.list_key_results(s, wid) if statement_part in k["statement"])
@@ -299,7 +300,7 @@ def _demo_kr(db_path, statement_part):
 
 
 def test_checkin_table_editor_refuses_bad_rows_and_saves_good_ones(db_path):
-    from strategy_core import tracking
+    from strategy_core.track import tracking
     wid, kr, entries = _demo_kr(db_path, "Live e-commerce penetration")  # unit %
     at = open_app(db_path, lang="en", page="checkins")
     at.selectbox(key="track_kr").set_value(kr["id"]).run()

@@ -8,7 +8,9 @@ import json
 
 import pytest
 
-from strategy_core import demo, okr, portable
+from strategy_core import demo
+from strategy_core.exchange import portable
+from strategy_core.plan import okr
 from strategy_core.i18n import catalog, t
 from strategy_core.store import Store
 from strategy_core.store.store import ENTITY_TABLES
@@ -69,7 +71,7 @@ def test_export_import_export_gives_the_same_document(store, lang):
     assert (portable.dumps(_canonical(second) | {"workspace": None})
             == portable.dumps(_canonical(first) | {"workspace": None}))
     # the copy works like the original (same board, same findings)
-    from strategy_core import monitor
+    from strategy_core.track import monitor
     on = dt.date(DEMO_YEAR, 9, 30)
     a, b = monitor.board(monitor.snapshot(store, wid), on), monitor.board(monitor.snapshot(store, new), on)
     assert sorted(s.status for s in a.krs.values()) == sorted(s.status for s in b.krs.values())

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from strategy_core import okr, presenter, risk
+from strategy_core.plan import okr
+from strategy_core.routines import risk
+from strategy_core.views import presenter
 from strategy_core.i18n import t
 from tests.apptest import open_app, texts
 from tests.conftest import TODAY

@@ -506,7 +506,8 @@ def test_check_all_covers_every_entity_once_per_rule():
 
 
 def _demo_findings(tmp_path, lang: str) -> tuple[list[Finding], list[dict], list[dict]]:
-    from strategy_core import demo, okr
+    from strategy_core import demo
+    from strategy_core.plan import okr
     from strategy_core.store import Store
     store = Store(tmp_path / f"demo_{lang}.duckdb")
     try:

@@ -6,10 +6,13 @@ import shutil
 
 import pytest
 
-from strategy_core import bsc, demo, measure, monitor, okr, quality, review, tracking, workspace
+from strategy_core import demo, quality
+from strategy_core.plan import bsc, okr, workspace
+from strategy_core.routines import review
+from strategy_core.track import measure, monitor, tracking
 from strategy_core.errors import ValidationError
 from strategy_core.i18n import LANGS, catalog
-from strategy_core.progress import DONE, IN_PROGRESS, NOT_STARTED
+from strategy_core.routines.progress import DONE, IN_PROGRESS, NOT_STARTED
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 

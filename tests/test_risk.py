@@ -5,10 +5,14 @@ import json
 
 import pytest
 
-from strategy_core import bsc, demo, demo_risk, monitor, okr, risk
+from strategy_core import demo
+from strategy_core.demo import risk as demo_risk
+from strategy_core.plan import bsc, okr
+from strategy_core.routines import risk
+from strategy_core.track import monitor
 from strategy_core.errors import ValidationError
 from strategy_core.numbers import format_money
-from strategy_core.progress import DONE, IN_PROGRESS, NOT_STARTED
+from strategy_core.routines.progress import DONE, IN_PROGRESS, NOT_STARTED
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 

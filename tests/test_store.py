@@ -9,7 +9,7 @@ import threading
 import duckdb
 import pytest
 
-from strategy_core import okr, onion, workspace
+from strategy_core.plan import okr, onion, workspace
 from strategy_core.errors import ConflictError, StoreOpenError
 from strategy_core.store import Store, migrations
 
@@ -222,7 +222,7 @@ def test_concurrent_update_of_one_row_is_reported_not_lost(store, ws):
 
 
 def test_arrow_reads_the_same_rows_as_rows_column_wise(store, demo_ws):
-    from strategy_core import tracking
+    from strategy_core.track import tracking
     for table in ("check_in", "reading", "key_result", "objective"):
         t = store.arrow(table, demo_ws)
         assert t.num_rows > 0 and t.to_pylist() == store.rows(table, demo_ws)

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from strategy_core import bsc, okr, tracking
+from strategy_core.plan import bsc, okr
+from strategy_core.track import tracking
 from strategy_core.errors import ValidationError
 
 

@@ -10,7 +10,10 @@ import struct
 import duckdb
 import pytest
 
-from strategy_core import agenda, monitor, okr, onion, portable
+from strategy_core.exchange import portable
+from strategy_core.plan import okr, onion
+from strategy_core.routines import agenda
+from strategy_core.track import monitor
 from strategy_core.errors import StoreOpenError
 from strategy_core.store import Store
 from strategy_core.store import migrations

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core import demo, monitor, okr, tracking, weekly
+from strategy_core import demo
+from strategy_core.plan import okr
+from strategy_core.routines import weekly
+from strategy_core.track import monitor, tracking
 from strategy_core.errors import ValidationError
 from strategy_core.i18n import LANGS, catalog
-from strategy_core.progress import DONE, IN_PROGRESS, NOT_STARTED
+from strategy_core.routines.progress import DONE, IN_PROGRESS, NOT_STARTED
 from strategy_core.store import Store
 from tests.apptest import open_app, texts
 
@@ -339,7 +342,7 @@ def test_demo_weekly_skips_weeks_outside_the_year(store):
 # -- words -------------------------------------------------------------------------------------------------
 
 def test_every_weekly_and_daily_key_used_exists_in_both_languages():
-    files = [ROOT / "strategy_core/weekly.py", ROOT / "strategy_core/daily.py", ROOT / "pages/weekly.py",
+    files = [ROOT / "strategy_core/routines/weekly.py", ROOT / "strategy_core/routines/daily.py", ROOT / "pages/weekly.py",
              ROOT / "pages/daily.py"]
     code = "\n".join(p.read_text("utf-8") for p in files)
     used = set(re.findall(r"[\"']((?:weekly|daily|field|action|part|count|progress|status)\.[a-z0-9_.]+[a-z0-9])[\"']",
@@ -395,7 +398,7 @@ def test_weekly_page_shows_the_demo_plan_in_both_languages(db_path, lang, person
 def small_team(db_path) -> tuple[int, int]:
     """A workspace where Alice owns one % KR (the page offers the owners of KRs and objectives)."""
     s = Store(db_path)
-    from strategy_core import workspace
+    from strategy_core.plan import workspace
     try:
         wid = workspace.create(s, {"name": "Acme", "year": 2026})
         oid = okr.add_objective(s, wid, {"level": "company", "title": "Customers love the product", "owner": "CEO"})

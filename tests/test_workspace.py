@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from strategy_core import okr, onion, progress, workspace
+from strategy_core.plan import okr, onion, workspace
+from strategy_core.routines import progress
 from strategy_core.errors import ValidationError
 from strategy_core.fields import date, number, text
 from tests.conftest import TODAY

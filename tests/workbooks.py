@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from strategy_core.excel.export import COLUMNS, HEADER_ROW
+from strategy_core.exchange.excel.export import COLUMNS, HEADER_ROW
 from strategy_core.i18n import t
 
 

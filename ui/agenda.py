@@ -1,5 +1,5 @@
 """The agenda's shared countdown on every page, the large ticking clock of the agenda page, and the
-agenda's table editor. The timer lives in the database (strategy_core.agenda), so every participant's
+agenda's table editor. The timer lives in the database (strategy_core.routines.agenda), so every participant's
 browser shows the same session and the same time left; the bar re-reads it every few seconds."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from strategy_core import agenda
+from strategy_core.routines import agenda
 from strategy_core.errors import ValidationError, WorkbenchError
 from ui import projector, state
 from ui.forms import escape_md

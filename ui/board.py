@@ -12,7 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from strategy_core import bsc, charts, monitor, okr
+from strategy_core import charts
+from strategy_core.plan import bsc, okr
+from strategy_core.track import monitor
 from strategy_core.numbers import format_money, format_number, format_value
 from strategy_core.views import board as board_view
 from ui import projector

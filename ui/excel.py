@@ -20,7 +20,7 @@ import streamlit as st
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import LANG_NAMES, LANGS, t
 from strategy_core.store.store import Store
-from strategy_core.tracking import today_in
+from strategy_core.track.tracking import today_in
 from ui import state
 from ui.forms import escape_md
 
@@ -67,13 +67,13 @@ def _filled(_store: Store, db: str, workspace_id: int, version: int, lang: str, 
             on: dt.date | None, today: dt.date) -> Result:
     # the file is part of the key (two databases can hold the same workspace id at the same version), and
     # so is the day: the title block carries the export date
-    from strategy_core.excel import SHEETS, export_workbook
+    from strategy_core.exchange.excel import SHEETS, export_workbook
     return _attempt(lambda: export_workbook(_store, workspace_id, lang, on=on, sheets=sheets or SHEETS, today=today))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _blank(sheet: str, lang: str, currency: str, today: dt.date) -> Result:
-    from strategy_core.excel import blank_template
+    from strategy_core.exchange.excel import blank_template
     return _attempt(lambda: blank_template(sheet, lang, currency, today=today))
 
 

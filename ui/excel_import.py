@@ -1,6 +1,6 @@
 """The Import from Excel page: upload a workbook, see what would change, apply it in one undoable step.
 
-The plan (``strategy_core.excel.importer``) is made once per file, workspace and workspace version:
+The plan (``strategy_core.exchange.excel.importer``) is made once per file, workspace and workspace version:
 a rerun (a click anywhere on the page) reuses it instead of reading the file again. It holds the
 callables that write weekly items, so it cannot be pickled and does not go into session state (the
 app enforces serialisable session state): plans live in a small per-process table, and the session
@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core.errors import ConflictError, FieldError, WorkbenchError
-from strategy_core.excel import importer, reader
+from strategy_core.exchange.excel import importer, reader
 from strategy_core.i18n import t
 from strategy_core.store.store import Store
 from ui.forms import escape_md, reset_all_forms

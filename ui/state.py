@@ -6,7 +6,8 @@ import os
 
 import streamlit as st
 
-from strategy_core import clock, tracking
+from strategy_core import clock
+from strategy_core.track import tracking
 from strategy_core.errors import StoreOpenError, WorkbenchError
 from strategy_core.i18n import LANGS, lang_from_locale, t
 from strategy_core.store.store import Store, default_db_path
@@ -22,7 +23,7 @@ def _open(path: str) -> Store:
 def _board(_store: Store, db: str, workspace_id: int, version: int, on):
     # a resource, not data: shared as is (pages only read it), so a rerun does not unpickle
     # every check-in of a large workspace again
-    from strategy_core import monitor
+    from strategy_core.track import monitor
     snap = monitor.snapshot(_store, workspace_id)
     return snap, monitor.board(snap, on)
 

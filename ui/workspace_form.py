@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from strategy_core import workspace
+from strategy_core.plan import workspace
 from strategy_core.fields import NAME_MAX
 from strategy_core.i18n import LANG_NAMES, LANGS
 from strategy_core.numbers import CURRENCIES

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from strategy_core import okr
+from strategy_core.plan import okr
 
 KR_STATUSES = ("off_track", "at_risk", "on_track", "outdated", "no_data")
 INDICATOR_STATUSES = ("red", "yellow", "green")

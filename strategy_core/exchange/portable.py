@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from strategy_core import agenda, bsc, okr, onion, review, risk, workspace
+from strategy_core.plan import bsc, okr, onion, workspace
+from strategy_core.routines import agenda, review, risk
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.store.store import ENTITY_TABLES, Store

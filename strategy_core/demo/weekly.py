@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from strategy_core import daily, measure, weekly
+from strategy_core.routines import daily, weekly
+from strategy_core.track import measure
 from strategy_core.store.store import Tx
 
 # per owner (by the KR whose owner files the plan): six items; (kr key or None, zh, en)

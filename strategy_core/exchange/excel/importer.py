@@ -1,7 +1,7 @@
 """Read an exported (and edited) workbook back into a workspace: plan first, then apply.
 
 ``plan_import(store, workspace_id, data, filename)`` reads the file with the bounded, hostile-file-
-proof reader (``strategy_core.excel.reader``), recognises each sheet by its name or its headers (zh
+proof reader (``strategy_core.exchange.excel.reader``), recognises each sheet by its name or its headers (zh
 or en; columns in any order, extra blank rows, trailing spaces, numbers and dates typed as text are
 all fine), checks every row with the same rules as the forms, and returns an ``ImportPlan``: what
 will be added, changed (old → new, per field) and removed, or every problem with its sheet, cell,
@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from strategy_core import bsc, daily, okr, onion, review, risk, tracking, weekly
+from strategy_core.plan import bsc, okr, onion
+from strategy_core.routines import daily, review, risk, weekly
+from strategy_core.track import tracking
 from strategy_core import fields as F
 from strategy_core.errors import ConflictError, FieldError, ValidationError, WorkbenchError
-from strategy_core.excel.export import COLUMNS, IMPORTABLE, SHEETS, Col
+from strategy_core.exchange.excel.export import COLUMNS, IMPORTABLE, SHEETS, Col
 from strategy_core.i18n import LANGS, t
 from strategy_core.store.store import Store, Tx
 
@@ -433,7 +435,7 @@ class _Planner:
         """The sheet's rows as an export of the workspace writes them now, by parent id (made once)."""
         cache = self._exported
         if sheet.key not in cache:
-            from strategy_core.excel import export as X
+            from strategy_core.exchange.excel import export as X
             ctx = X._Ctx(self.store, self.wid, self.ws, self.lang_of(sheet),
                          tracking.today_in(self.year, self.today))
             rows: dict[int, dict[str, Any]] = {}
@@ -1443,7 +1445,7 @@ def plan_import(store: Store, workspace_id: int, data: bytes, filename: str | No
     """Read *data* (an xlsx file) and plan its import into the workspace. Raises the reader's
     ``ImportRefused`` for a file that cannot be read safely; every problem in the data itself is in
     ``plan.errors`` (with sheet, cell, column and the allowed values)."""
-    from strategy_core.excel.reader import read_workbook
+    from strategy_core.exchange.excel.reader import read_workbook
     return plan_sheets(store, workspace_id, read_workbook(data, filename=filename), today=today)
 
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 from typing import Any
 
 from strategy_core import fields as F
-from strategy_core import measure
-from strategy_core.bsc import COMPARATOR_SYMBOL, COMPARATORS
+from strategy_core.track import measure
+from strategy_core.plan.bsc import COMPARATOR_SYMBOL, COMPARATORS
 from strategy_core.errors import FieldError, ValidationError
-from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
+from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store
 
 LEVELS = ("red", "yellow", "green")
@@ -253,7 +253,7 @@ def delete_plan(store: Store, risk_id: int, label: str, actor: str | None = None
 
 def annual_revenue(store: Store, workspace_id: int) -> float | None:
     """The onion's annual revenue (root), or None when there is no onion yet."""
-    from strategy_core import onion
+    from strategy_core.plan import onion
     root = onion.compute(onion.list_nodes(store, workspace_id), store.get_workspace(workspace_id)).root
     return None if root is None else root.annual
 

@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from strategy_core import bsc, monitor, onion, review, risk
+from strategy_core.plan import bsc, onion
+from strategy_core.routines import review, risk
+from strategy_core.track import monitor
 from strategy_core.store.store import Store
 
 KINDS = ("objective", "onion", "perspective", "risk", "finding")

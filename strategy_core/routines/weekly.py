@@ -31,9 +31,9 @@ import math
 from typing import Any
 
 from strategy_core import fields as F
-from strategy_core import monitor, tracking
+from strategy_core.track import monitor, tracking
 from strategy_core.errors import FieldError, ValidationError
-from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
+from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store, Tx
 
 CONFIDENCE_MAX = 10

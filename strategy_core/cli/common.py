@@ -1,5 +1,5 @@
 """What the command line's modules share: exit codes, the CLI's own error, argument types, opening
-the database and choosing workspaces (``strategy_core.cli`` and ``strategy_core.excel.cli``)."""
+the database and choosing workspaces (``strategy_core.cli`` and ``strategy_core.cli.export``)."""
 from __future__ import annotations
 
 import argparse

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from strategy_core import monitor, review
+from strategy_core.routines import review
+from strategy_core.track import monitor
 from strategy_core.store.store import Tx
 
 _TEXT = {

@@ -13,10 +13,13 @@ from typing import Any
 
 import math
 
-from strategy_core import agenda, bsc, demo_review, demo_risk, demo_weekly, okr, onion, tracking, workspace
+from strategy_core.demo import review as demo_review, risk as demo_risk, weekly as demo_weekly
+from strategy_core.plan import bsc, okr, onion, workspace
+from strategy_core.routines import agenda
+from strategy_core.track import tracking
 from strategy_core.store.store import Store, Tx
 
-DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "demo_company.json"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_company.json"
 
 
 def _text(value: Any, lang: str, year: int) -> Any:

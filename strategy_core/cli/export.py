@@ -1,9 +1,9 @@
-"""The ``export`` command of ``python -m strategy_core`` (registered in strategy_core/cli.py).
+"""The ``export`` command of ``python -m strategy_core`` (registered in strategy_core/cli/__init__.py).
 
 ``export --workspace ID --format xlsx --out FILE [--as-of YYYY-MM-DD] [--lang zh|en]`` writes the
-workspace's workbook (strategy_core.excel.export) in --lang when given, else in the workspace's
+workspace's workbook (strategy_core.exchange.excel.export) in --lang when given, else in the workspace's
 language. ``--format json`` writes every live row of the workspace as one stable JSON document
-instead (strategy_core.portable; --lang and --as-of do not change it). Any other format is
+instead (strategy_core.exchange.portable; --lang and --as-of do not change it). Any other format is
 refused in plain words (exit 2). The file is written to a temporary name and renamed, so a
 reader never sees half a file.
 """
@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from strategy_core.cli_common import EXIT_OK, chosen_workspaces, open_store, workspace_id_arg
+from strategy_core.cli.common import EXIT_OK, chosen_workspaces, open_store, workspace_id_arg
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import t
 
@@ -30,7 +30,7 @@ def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core.excel.export import export_workbook
+    from strategy_core.exchange.excel.export import export_workbook
     fmt = (args.format or "").strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise WorkbenchError("xl.error.format", format=args.format)
@@ -45,13 +45,13 @@ def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
         store.close()
     target = Path(args.out).expanduser()
     _write(target, data, ".xlsx")
-    from strategy_core.excel.export import SHEETS
+    from strategy_core.exchange.excel.export import SHEETS
     out.write(t("xl.cli.written", lang, path=str(target), sheets=len(SHEETS), size=len(data)) + "\n")
     return EXIT_OK
 
 
 def _export_json(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core import portable
+    from strategy_core.exchange import portable
     store = open_store(db, must_exist=True, clock=args.clock)
     try:
         ws = chosen_workspaces(store, args.workspace)[0]

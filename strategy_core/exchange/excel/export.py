@@ -30,7 +30,10 @@ from typing import Any, Callable, Iterable
 
 import xlsxwriter
 
-from strategy_core import bsc, daily, measure, monitor, okr, onion, quality, review, risk, weekly
+from strategy_core import quality
+from strategy_core.plan import bsc, okr, onion
+from strategy_core.routines import daily, review, risk, weekly
+from strategy_core.track import measure, monitor
 from strategy_core.errors import WorkbenchError
 from strategy_core.findings import problems
 from strategy_core.i18n import LANGS, t

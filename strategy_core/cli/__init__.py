@@ -15,13 +15,13 @@ Commands
               (``--workspace ID``) or every live one (``--format text|json``)
   export      one workspace as an Excel workbook, one sheet per template (``--workspace ID
               --format xlsx --out FILE [--as-of YYYY-MM-DD]``; in --lang when given, else in the
-              workspace's language); see strategy_core/excel/ — or, with ``--format json``, every
-              live row of the workspace as one stable JSON document (strategy_core/portable.py,
+              workspace's language); see strategy_core/exchange/excel/ — or, with ``--format json``, every
+              live row of the workspace as one stable JSON document (strategy_core/exchange/portable.py,
               README "JSON format")
   import      ``--file plan.json [--dry-run] [--name NEW_NAME]``: a JSON export becomes a NEW
               workspace (ids remapped, one transaction, undoable); ``--file book.xlsx --workspace ID
               [--dry-run]``: an exported workbook edited by people goes back into that workspace,
-              after a preview (strategy_core/excel/importer.py). The kind of file is told by its
+              after a preview (strategy_core/exchange/excel/importer.py). The kind of file is told by its
               content, not its name. ``--dry-run`` prints what would change and changes nothing
   backup      ``--out DIR``: a consistent copy of the database file (CHECKPOINT, then copy) named
               by date and time, never over another file
@@ -57,7 +57,7 @@ Onion findings come first (tree order), then the OKR quality findings in
 ``quality.check_all`` order. Dates are ISO strings; NaN/inf become null.
 
 ``status --format json`` (stable: keys may be added, none removed or renamed; the numbers
-come from ``monitor.snapshot`` + ``monitor.board``, see strategy_core/measure.py)::
+come from ``monitor.snapshot`` + ``monitor.board``, see strategy_core/track/measure.py)::
 
     {"db": "<path>", "lang": "zh" | "en", "as_of": "<YYYY-MM-DD given> | null",
      "alerts": <int, all workspaces>,
@@ -106,11 +106,13 @@ from typing import Any, Callable, Sequence, TextIO
 
 import duckdb
 
-from strategy_core import clock, demo, monitor, okr, onion, quality, tracking, workspace
-from strategy_core.cli_common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, chosen_workspaces, date_arg,
+from strategy_core import clock, demo, quality
+from strategy_core.plan import okr, onion, workspace
+from strategy_core.track import monitor, tracking
+from strategy_core.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, chosen_workspaces, date_arg,
                                       open_store, workspace_id_arg)
 from strategy_core.clock import Clock
-from strategy_core.excel import cli as excel_cli      # the export command lives with the Excel code
+from strategy_core.cli import export as excel_cli     # the export command, which writes the Excel workbook
 from strategy_core.errors import StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.findings import FAIL, WARN, Finding, problems
 from strategy_core.i18n import LANGS, lang_from_locale, t
@@ -567,7 +569,7 @@ class Refused(Exception):
 
 
 def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core import portable
+    from strategy_core.exchange import portable
     if not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
     dest, version = portable.backup(db, Path(args.out).expanduser(), args.clock.now())
@@ -586,7 +588,7 @@ def _confirm(question: str) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core import portable
+    from strategy_core.exchange import portable
     source = Path(args.source).expanduser()
     if not source.is_file():
         raise WorkbenchError("portable.error.no_backup", path=str(source))
@@ -620,7 +622,7 @@ def cmd_import(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     data = _read_import_file(path)
     if data[:2] == b"PK":  # a zip: an xlsx workbook (whatever its name says)
         return _import_xlsx(args, db, lang, out, path, data)
-    from strategy_core import portable
+    from strategy_core.exchange import portable
     if args.workspace is not None:
         raise CliError("portable.error.workspace_for_xlsx")
     try:
@@ -653,7 +655,7 @@ def _import_xlsx(args: argparse.Namespace, db: Path, lang: str, out: TextIO, pat
     store = open_store(db, must_exist=True, clock=args.clock)
     try:
         wid = chosen_workspaces(store, args.workspace)[0]["id"]
-        from strategy_core.excel import importer  # written beside the exporter; only needed here
+        from strategy_core.exchange.excel import importer  # written beside the exporter; only needed here
         try:
             plan = importer.plan_import(store, wid, data, path.name, today=args.clock.today())
         except StoreOpenError:

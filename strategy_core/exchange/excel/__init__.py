@@ -13,6 +13,6 @@ __all__ = ["CELL_MAX", "SHEETS", "ExportError", "blank_template", "clean_text", 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from strategy_core.excel import export
+        from strategy_core.exchange.excel import export
         return getattr(export, name)
     raise AttributeError(name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from strategy_core import risk
+from strategy_core.routines import risk
 from strategy_core.store.store import Tx
 
 # (trigger: (kind, ctx key, comparator, value)); texts in zh and en

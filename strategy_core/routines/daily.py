@@ -32,10 +32,11 @@ import datetime as dt
 import math
 from typing import Any, Iterable
 
-from strategy_core import bsc, measure, tracking
+from strategy_core.plan import bsc
+from strategy_core.track import measure, tracking
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
-from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
+from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store, Tx
 
 CELL_STATUSES = ("submitted", "draft", "missing", "today", "weekend", "future", "not_started")

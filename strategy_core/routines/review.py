@@ -56,10 +56,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from strategy_core import bsc, measure, monitor, workspace
+from strategy_core.plan import bsc, workspace
+from strategy_core.track import measure, monitor
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
-from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
+from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store
 
 KINDS = ("monthly", "quarterly", "annual")

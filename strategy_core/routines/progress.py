@@ -11,9 +11,12 @@ from typing import Any
 
 import datetime as dt
 
-from strategy_core import bsc, daily, okr, onion, quality, review, risk, tracking, weekly
+from strategy_core import quality
+from strategy_core.plan import bsc, okr, onion
+from strategy_core.routines import daily, review, risk, weekly
+from strategy_core.track import tracking
 from strategy_core.findings import FAIL, WARN, Finding, problems
-from strategy_core.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
+from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store
 
 __all__ = ["DONE", "IN_PROGRESS", "NOT_STARTED", "Part", "Step", "Overview", "overview"]

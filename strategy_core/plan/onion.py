@@ -19,7 +19,7 @@ from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
 from strategy_core.findings import FAIL, WARN, Finding
 from strategy_core.store.store import Store
-from strategy_core.workspace import days_in_year
+from strategy_core.plan.workspace import days_in_year
 
 KINDS = ("amount", "share", "units_price", "sum")
 ROOT_KINDS = ("amount", "sum")

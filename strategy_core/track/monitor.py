@@ -1,5 +1,5 @@
 """The monitoring board's data (战略执行监测看板, SPEC §5): read a workspace once and evaluate every
-KR and indicator as of a date (strategy_core.measure does the arithmetic)."""
+KR and indicator as of a date (strategy_core.track.measure does the arithmetic)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from strategy_core import bsc, measure, okr, tracking
+from strategy_core.plan import bsc, okr
+from strategy_core.track import measure, tracking
 from strategy_core.store.store import Store
 
 

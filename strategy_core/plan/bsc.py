@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from strategy_core import dot
+from strategy_core.plan import dot
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
 from strategy_core.findings import FAIL, WARN, Finding
@@ -19,7 +19,7 @@ COMPARATORS = (">=", ">", "<=", "<")
 COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly")
 NODE_KINDS = ("objective", "indicator")
-TEMPLATE_FILE = Path(__file__).resolve().parents[1] / "data" / "bsc_templates.json"
+TEMPLATE_FILE = Path(__file__).resolve().parents[2] / "data" / "bsc_templates.json"
 
 
 # -- perspectives ----------------------------------------------------------------------
