@@ -5,9 +5,8 @@ import streamlit as st
 from strategy_core.plan import bsc, okr
 from strategy_core.track import tracking
 from strategy_core.numbers import format_number
-from ui import frame, state
-from strategy_core.errors import ValidationError, WorkbenchError
-from ui.forms import Form, escape_md
+from ui import editor, frame, state
+from ui.forms import Form
 
 frame.guard("checkins")
 tr = state.translator(state.lang())
@@ -41,29 +40,10 @@ def entry_editor(table: str, owner_id: int, rows: list[dict], value_label: str, 
         config["confidence"] = st.column_config.NumberColumn(tr("field.confidence"), min_value=0, max_value=10, step=1)
     st.markdown(f"**{tr('track.editor')}**")
     st.data_editor(frame_, key=key, num_rows="dynamic", hide_index=True, width="stretch", column_config=config)
-    errors_key = f"_err_{key}"
-
-    def _save() -> None:
-        edits = st.session_state.get(key) or {}
-        changed = {ordered[int(i)]["id"]: ch for i, ch in (edits.get("edited_rows") or {}).items()}
-        deleted = [ordered[int(i)]["id"] for i in (edits.get("deleted_rows") or [])]
-        added = [r for r in (edits.get("added_rows") or []) if any(v not in (None, "") for v in r.values())]
-        try:
-            n = tracking.apply_edits(store, table, owner_id, changed=changed, added=added, deleted=deleted,
-                                     actor=state.actor())
-        except ValidationError as e:
-            st.session_state[errors_key] = [fe.text(lang) for fe in e.errors]
-            return
-        except WorkbenchError as e:
-            st.session_state[errors_key] = [e.text(lang)]
-            return
-        st.session_state[errors_key] = []
-        st.session_state.pop(key, None)
-        state.flash(tr("track.edits_saved", count=n))
-
-    for msg in st.session_state.get(errors_key, []):
-        st.markdown(f":red[⚠ {escape_md(msg)}]")
-    st.button(tr("track.save_edits"), key=f"{key}_save", on_click=_save)
+    editor.save_button(key, tr("track.save_edits"), lambda e: tracking.apply_edits(
+        store, table, owner_id, changed={ordered[i]["id"]: ch for i, ch in e.changed.items()}, added=e.added,
+        deleted=[ordered[i]["id"] for i in e.deleted], actor=state.actor()),
+        lambda n: tr("track.edits_saved", count=n))
 
 
 def entry_inputs(f: Form, unit: str | None):

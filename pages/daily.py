@@ -10,7 +10,7 @@ from strategy_core.plan import bsc
 from strategy_core.routines import daily
 from strategy_core.track import tracking
 from strategy_core.numbers import format_number
-from ui import excel, frame, projector, state
+from ui import editor, excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import status_word
 
@@ -112,8 +112,8 @@ else:
     def values_from(delta) -> dict:
         """indicator id → (value, comment) for every row the user changed."""
         out = {}
-        for idx, change in ((delta or {}).get("edited_rows") or {}).items():
-            row = {**base[int(idx)], **change}
+        for idx, change in editor.edits(delta).changed.items():
+            row = {**base[idx], **change}
             out[row["indicator_id"]] = (row.get("value"), row.get("comment"))
         return out
 

@@ -10,7 +10,7 @@ import streamlit as st
 from strategy_core.plan import bsc
 from strategy_core.routines import review
 from strategy_core.numbers import format_number
-from ui import excel, frame, projector, state
+from ui import editor, excel, frame, projector, state
 from ui.forms import Form, action_button, escape_md, reset_all_forms
 from ui.widgets import status_word
 
@@ -66,18 +66,6 @@ def prepared_figure(row: review.PrepRow, x, value) -> str:
     if row.subject_kind != "key_result":
         return amount(row.subject_kind, row.subject_id, x)
     return pct(x) + (f" · {kr_value(row, value)}" if value is not None else "")
-
-
-def editor_rows(base: list[dict], edits) -> list[dict]:
-    """The rows of a data editor after its edits (as kept in session state)."""
-    edits = edits if isinstance(edits, dict) else {}
-    out = [dict(r) for r in base]
-    for i, change in (edits.get("edited_rows") or {}).items():
-        if 0 <= int(i) < len(out):
-            out[int(i)].update(change)
-    deleted = {int(i) for i in (edits.get("deleted_rows") or [])}
-    out = [r for n, r in enumerate(out) if n not in deleted]
-    return out + [dict(r) for r in (edits.get("added_rows") or [])]
 
 
 def show_minute(m: review.Minute, key: str) -> None:
@@ -264,13 +252,13 @@ with tab_hold:
 
             def _save(v, kind=kind, period_end=period_end, rows=rows, base=base_findings, labels=labels,
                       resp_ids=resp_ids):
-                edited = editor_rows(base, v["review_findings"])
+                edited = editor.rows_after(base, v["review_findings"])
                 findings = [{"subject_kind": r.subject_kind, "subject_id": r.subject_id, "cause": e.get("cause")}
                             for r, e in zip(rows, edited) if e.get("include")]
                 adjustments = [{"what": e.get("what"), "owner": e.get("owner"), "due": e.get("due"),
                                 "adjustment_status": STATUS_CODES.get(e.get("adjustment_status")) or "open",
                                 "subject": labels.get(e.get("subject"))}
-                               for e in editor_rows([], v["review_adjustments"])]
+                               for e in editor.rows_after([], v["review_adjustments"])]
                 responses = [{"adjustment_id": i, "response": v[f"resp_{i}"],
                               "adjustment_status": "done" if v[f"done_{i}"] else "open"} for i in resp_ids]
                 return review.save_review(store, wid, {

@@ -9,7 +9,7 @@ import streamlit as st
 from strategy_core.plan import okr
 from strategy_core.routines import weekly
 from strategy_core.numbers import format_number
-from ui import excel, frame, state
+from ui import editor, excel, frame, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import status_word
 
@@ -152,14 +152,8 @@ with tab_plan:
 
             def rows_from(delta) -> list[dict]:
                 """The editor's rows after the user's edits, with the KR named by id."""
-                delta = delta or {}
-                rows = [dict(r) for r in base_rows]
-                for idx, change in (delta.get("edited_rows") or {}).items():
-                    rows[int(idx)].update(change)
-                gone = {int(i) for i in delta.get("deleted_rows") or []}
-                rows = [r for n, r in enumerate(rows) if n not in gone] + [dict(r) for r in delta.get("added_rows") or []]
                 out = []
-                for r in rows:
+                for r in editor.rows_after(base_rows, delta):
                     kr = r.get("kr")
                     out.append({"id": r.get("id"), "text": r.get("text"), "kr_value": r.get("kr_value"),
                                 "done": r.get("done"), "key_result_id": by_label.get(kr, kr) if kr else None})

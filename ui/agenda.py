@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core.routines import agenda
-from strategy_core.errors import ValidationError, WorkbenchError
 from ui import projector, state
+from ui.editor import save_button
 from ui.forms import escape_md
 
 REFRESH_S = 15           # how often every open page re-reads the timer
@@ -96,29 +96,11 @@ def editor(store, workspace_id: int, sessions: list[dict[str, Any]], tr) -> None
                                                  max_value=agenda.MAX_MINUTES, step=5, required=True),
         "page": st.column_config.SelectboxColumn(tr("agenda.column.page"), options=list(pages.values()), required=True)})
     shown = [dict(s) for s in sessions]
-    errors_key = f"_err_{key}"
 
     def _page(change: dict[str, Any]) -> dict[str, Any]:
         return {**change, **({"page": by_label.get(change["page"], change["page"])} if "page" in change else {})}
 
-    def _save() -> None:
-        edits = st.session_state.get(key) or {}
-        try:
-            n = agenda.apply_edits(
-                store, workspace_id, shown=shown,
-                changed={int(i): _page(ch) for i, ch in (edits.get("edited_rows") or {}).items()},
-                added=[_page(r) for r in (edits.get("added_rows") or []) if any(v not in (None, "") for v in r.values())],
-                deleted=[int(i) for i in (edits.get("deleted_rows") or [])], actor=state.actor())
-        except ValidationError as e:
-            st.session_state[errors_key] = [fe.text(state.lang()) for fe in e.errors]
-            return
-        except WorkbenchError as e:
-            st.session_state[errors_key] = [e.text(state.lang())]
-            return
-        st.session_state[errors_key] = []
-        st.session_state.pop(key, None)
-        state.flash(tr("agenda.edits_saved", count=n))
-
-    for msg in st.session_state.get(errors_key, []):
-        st.markdown(f":red[⚠ {escape_md(msg)}]")
-    st.button(tr("agenda.save_edits"), key=f"{key}_save", on_click=_save, type="primary")
+    save_button(key, tr("agenda.save_edits"), lambda e: agenda.apply_edits(
+        store, workspace_id, shown=shown, changed={i: _page(ch) for i, ch in e.changed.items()},
+        added=[_page(r) for r in e.added], deleted=e.deleted, actor=state.actor()),
+        lambda n: tr("agenda.edits_saved", count=n), primary=True)
