@@ -1,16 +1,15 @@
 """Day 5–6 · BSC daily data reports: per day (and optionally per owner) the indicators
 due that day, each reading against its target with its status, a comment for every red one, submit;
 and a calendar of the working days without a submitted report."""
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from strategy_core.plan import bsc
 from strategy_core.routines import daily
 from strategy_core.track import tracking
-from strategy_core.numbers import format_number
-from ui import editor, excel, frame, projector, state
+from strategy_core.views import daily as views
+from ui import daily as calendar
+from ui import editor, excel, frame, state
 from ui.forms import Form, action_button, escape_md
 from ui.widgets import status_word
 
@@ -32,7 +31,6 @@ indicators = bsc.list_indicators(store, wid)
 readings = tracking.list_readings(store, wid)
 reports = daily.list_reports(store, wid)
 owners = list(dict.fromkeys(i["owner"].strip() for i in indicators if i.get("owner") and i["owner"].strip()))
-SYM = bsc.COMPARATOR_SYMBOL
 
 # -- which day, whose report --------------------------------------------------------------------------
 pick = Form("daily_pick")
@@ -52,10 +50,6 @@ report = daily.find_report(reports, day, owner)
 rows = daily.report_rows(indicators, readings, report, day, owner)
 
 
-def target_text(r: dict) -> str:
-    return f"{SYM[r['comparator']]} {format_number(r['target'], lang)} {r['unit'] or ''}".strip()
-
-
 if not indicators:
     st.info(tr("daily.no_indicators"))
     st.page_link("pages/scorecard.py", label=tr("nav.scorecard"), icon="🧭")
@@ -65,7 +59,7 @@ elif report is None:
     if rows:
         st.markdown(f"**{tr('daily.due_title', count=len(rows))}**")
         st.dataframe(pd.DataFrame([{
-            tr("daily.col.indicator"): r["name"], tr("field.target"): target_text(r),
+            tr("daily.col.indicator"): r["name"], tr("field.target"): views.target_text(r, lang),
             tr("field.frequency"): tr("bsc.frequency." + r["frequency"]), tr("field.owner"): r["owner"] or "—",
         } for r in rows]), hide_index=True, width="stretch")
         st.caption(tr("daily.due_rule"))
@@ -82,7 +76,7 @@ else:
     else:
         st.warning(tr("daily.draft"), icon="✏️")
     st.subheader(tr("daily.report_title", day=day.isoformat(), owner=report["owner"] or tr("daily.whole_company")))
-    base = [{"indicator_id": r["indicator_id"], "indicator": r["name"], "target": target_text(r),
+    base = [{"indicator_id": r["indicator_id"], "indicator": r["name"], "target": views.target_text(r, lang),
              "frequency": tr("bsc.frequency." + r["frequency"]), "value": r["value"], "comment": r["comment"],
              "status": status_word(r["status"], tr)} for r in rows]
     df = pd.DataFrame(base, columns=["indicator_id", "indicator", "target", "frequency", "value", "comment", "status"])
@@ -110,12 +104,7 @@ else:
         st.markdown(f":red[⚠ {escape_md(tr('daily.red_hint', names='、'.join(red) if lang == 'zh' else ', '.join(red)))}]")
 
     def values_from(delta) -> dict:
-        """indicator id → (value, comment) for every row the user changed."""
-        out = {}
-        for idx, change in editor.edits(delta).changed.items():
-            row = {**base[idx], **change}
-            out[row["indicator_id"]] = (row.get("value"), row.get("comment"))
-        return out
+        return views.changed_readings(base, editor.edits(delta).changed)
 
     def _submit(v: dict) -> None:
         changes = values_from(v["readings"])
@@ -137,31 +126,5 @@ else:
         action_button(tr("daily.delete"), lambda: daily.delete_report(store, rid, state.actor()),
                       key=f"daily_delete_{rid}", ok=tr("common.moved_to_trash", count=1), help=tr("daily.delete_help"))
 
-# -- the days without a submitted report ------------------------------------------------------------------
 st.divider()
-st.subheader(tr("daily.missing_title"))
-scope = st.radio(tr("daily.scope"), ("weeks", "year"), horizontal=True, key="daily_scope",
-                 format_func=lambda s: tr("daily.scope." + s))
-this_monday = today - dt.timedelta(days=today.weekday())
-if scope == "weeks":
-    start, end = this_monday - dt.timedelta(days=7 * 7), this_monday + dt.timedelta(days=6)
-else:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-cells = daily.calendar_cells(reports, year, start, end, today, owner)
-words = {s: tr("daily.cell." + s) for s in daily.CELL_STATUSES}
-words.update({"_date": tr("field.day"), "_weekday": tr("daily.weekday"), "_status": tr("common.status")})
-projector.altair_chart(daily.calendar_chart(cells, words=words, weekdays=[tr(k) for k in daily.WEEKDAY_KEYS],
-                                     title=tr("daily.calendar_title", owner=owner or tr("daily.whole_company")),
-                                     show_words=scope == "weeks"), width="content")
-first = daily.first_report_day(reports, owner)
-if first is None:
-    st.caption(tr("daily.never_started"))
-else:
-    gaps = daily.missing_days(reports, year, today - dt.timedelta(days=1), since=max(first, start), owner=owner)
-    if gaps:
-        shown = ", ".join(d.isoformat() for d in gaps[-15:][::-1])
-        more = tr("daily.missing_more", count=len(gaps) - 15) if len(gaps) > 15 else ""
-        st.warning(tr("daily.missing_list", count=len(gaps), days=shown) + more, icon="📋")
-    else:
-        st.success(tr("daily.none_missing"), icon="✅")
-    st.caption(tr("daily.calendar_caption", first=first.isoformat()))
+calendar.missing_days(reports, year, today, owner, tr)

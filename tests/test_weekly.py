@@ -343,7 +343,7 @@ def test_demo_weekly_skips_weeks_outside_the_year(store):
 
 def test_every_weekly_and_daily_key_used_exists_in_both_languages():
     files = [ROOT / "strategy_core/routines/weekly.py", ROOT / "strategy_core/routines/daily.py", ROOT / "pages/weekly.py",
-             ROOT / "pages/daily.py", ROOT / "ui/weekly.py"]
+             ROOT / "pages/daily.py", ROOT / "ui/weekly.py", ROOT / "ui/daily.py"]
     code = "\n".join(p.read_text("utf-8") for p in files)
     used = set(re.findall(r"[\"']((?:weekly|daily|field|action|part|count|progress|status)\.[a-z0-9_.]+[a-z0-9])[\"']",
                           code))
