@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core.plan import bsc, okr
-from strategy_core.numbers import format_number, format_value
+from strategy_core.numbers import format_value
+from strategy_core.views import scorecard as views
 from ui import excel, frame, state
+from ui import scorecard as parts
 from ui.forms import Form, action_button, escape_md, save_and_delete
 from ui.widgets import status_word
 
@@ -67,59 +69,11 @@ for p in persp:
     if not mine:
         st.caption(tr("bsc.none_in_perspective"))
         continue
-    rows = []
-    for i in mine:
-        s = board.indicators.get(i["id"])
-        rows.append({
-            tr("field.name"): i["name"],
-            tr("bsc.col.target"): f"{bsc.COMPARATOR_SYMBOL[i['comparator']]} {format_value(i['target'], i['unit'], lang)}",
-            tr("field.band"): format_number(i["band"], lang) if i["band"] is not None else "—",
-            tr("field.frequency"): tr("bsc.frequency." + i["frequency"]),
-            tr("field.owner"): i["owner"] or "—",
-            tr("bsc.col.latest"): format_value(s.latest, i["unit"], lang) if s else "—",
-            tr("common.status"): status_word(s.status if s else "no_data", tr),
-            tr("bsc.col.krs"): " · ".join(kr_label[k] for k in links.get(i["id"], []) if k in kr_label) or "—",
-        })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-def indicator_inputs(form: Form) -> None:
-    c = st.columns([1, 2, 1])
-    with c[0]:
-        st.selectbox(tr("field.perspective"), persp, key=form.k("perspective"), format_func=pname)
-        form.errors("perspective")
-    with c[1]:
-        st.text_input(tr("field.name"), key=form.k("name"), max_chars=200)
-        form.errors("name")
-    with c[2]:
-        st.text_input(tr("field.unit"), key=form.k("unit"), max_chars=40, placeholder="%, ¥, h …")
-        form.errors("unit")
-    c = st.columns(4)
-    with c[0]:
-        st.selectbox(tr("field.comparator"), bsc.COMPARATORS, key=form.k("comparator"),
-                     format_func=bsc.COMPARATOR_SYMBOL.get)
-        form.errors("comparator")
-    with c[1]:
-        st.number_input(tr("field.target"), key=form.k("target"), format="%.4g")
-        form.errors("target")
-    with c[2]:
-        st.number_input(tr("field.band"), key=form.k("band"), min_value=0.0, format="%.4g", help=tr("bsc.band_help"))
-        form.errors("band")
-    with c[3]:
-        st.selectbox(tr("field.frequency"), bsc.FREQUENCIES, key=form.k("frequency"),
-                     format_func=lambda f: tr("bsc.frequency." + f))
-        form.errors("frequency")
-    c = st.columns(2)
-    with c[0]:
-        st.text_input(tr("field.owner"), key=form.k("owner"))
-        form.errors("owner")
-    with c[1]:
-        st.text_input(tr("field.data_source"), key=form.k("data_source"))
-        form.errors("data_source")
-    st.multiselect(tr("field.key_result_ids"), list(kr_label), key=form.k("key_result_ids"),
-                   format_func=lambda k: kr_label[k][:80], placeholder=tr("bsc.no_krs"))
-    form.errors("key_result_ids")
-    form.general_errors()
+    st.dataframe(pd.DataFrame([{
+        tr("field.name"): r["name"], tr("bsc.col.target"): r["target"], tr("field.band"): r["band"],
+        tr("field.frequency"): tr("bsc.frequency." + r["frequency"]), tr("field.owner"): r["owner"],
+        tr("bsc.col.latest"): r["latest"], tr("common.status"): status_word(r["status"], tr), tr("bsc.col.krs"): r["krs"],
+    } for r in views.indicator_rows(mine, board, links, kr_label, lang)]), hide_index=True, width="stretch")
 
 
 st.divider()
@@ -135,7 +89,7 @@ with tab_edit:
         form = Form(f"bsc_ind_{iid}")
         form.seed({**{f: ind.get(f) for f in IND_FIELDS}, "key_result_ids": links.get(iid, [])}, row=ind)
         with st.container(border=True):
-            indicator_inputs(form)
+            parts.indicator_inputs(form, persp, kr_label, tr)
             save_and_delete(form, IND_FIELDS, save=lambda v: bsc.update_indicator(store, iid, v, state.actor(), seen=form.seen()),
                             delete=lambda: bsc.delete_indicator(store, iid, state.actor()),
                             save_key=f"bsc_save_{iid}", delete_key=f"bsc_del_{iid}", delete_label=tr("bsc.delete"),
@@ -152,7 +106,7 @@ with tab_new:
     nf.seed({"perspective": persp[0], "name": "", "unit": "", "comparator": ">=", "target": None, "band": None,
              "frequency": "monthly", "owner": "", "data_source": "", "key_result_ids": []})
     with st.container(border=True):
-        indicator_inputs(nf)
+        parts.indicator_inputs(nf, persp, kr_label, tr)
         st.button(tr("bsc.add"), type="primary", key="bsc_add",
                   on_click=nf.submit(lambda v: bsc.add_indicator(store, wid, v, state.actor()), IND_FIELDS,
                                      ok=tr("common.saved"), clear=True))
