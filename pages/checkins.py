@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from strategy_core.plan import bsc, okr
+from strategy_core.plan import bsc
 from strategy_core.track import tracking
 from strategy_core.numbers import format_number
 from ui import editor, frame, state
@@ -20,11 +20,9 @@ wid = state.require_workspace()
 ws = state.workspace(wid)
 today = state.as_of(ws["year"])
 state.show_as_of(today)
-objectives = {o["id"]: o for o in okr.list_objectives(store, wid)}
-krs = {k["id"]: k for k in okr.list_key_results(store, wid)}
-indicators = {i["id"]: i for i in bsc.list_indicators(store, wid)}
-check_ins = tracking.list_check_ins(store, wid)
-readings = tracking.list_readings(store, wid)
+snap, _ = state.board_and_snapshot(store, wid, today)   # the KRs and indicators, as the board reads them
+krs = {k["id"]: k for k in snap.key_results}
+indicators = {i["id"]: i for i in snap.indicators}
 
 
 def entry_editor(table: str, owner_id: int, rows: list[dict], value_label: str, text_field: str) -> None:
@@ -79,7 +77,7 @@ with tab_kr:
         kid = st.selectbox(tr("field.key_result_id"), list(krs), key="track_kr",
                            format_func=lambda i: f"{krs[i]['statement'][:70]} — {krs[i]['owner'] or ''}")
         k = krs[kid]
-        mine = [c for c in check_ins if c["key_result_id"] == kid]
+        mine = tracking.check_ins_of(store, kid)
         last = mine[-1] if mine else None
         st.caption(tr("track.kr_caption", baseline=format_number(k["baseline"], lang),
                       target=format_number(k["target"], lang), unit=k["unit"] or "",
@@ -111,7 +109,7 @@ with tab_ind:
                            format_func=lambda i: f"{tr('bsc.perspective.' + indicators[i]['perspective'])} · "
                                                  f"{indicators[i]['name']}")
         ind = indicators[iid]
-        mine = [r for r in readings if r["indicator_id"] == iid]
+        mine = tracking.readings_of(store, iid)
         st.caption(tr("track.ind_caption", comparator=bsc.COMPARATOR_SYMBOL[ind["comparator"]],
                       target=format_number(ind["target"], lang), unit=ind["unit"] or "",
                       frequency=tr("bsc.frequency." + ind["frequency"])))

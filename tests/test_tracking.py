@@ -241,3 +241,16 @@ def test_a_stray_quote_does_not_swallow_the_rows_after_it(store, ws, krs):
     rows = tracking.list_check_ins(store, ws)
     assert [c["value"] for c in rows] == [23, 24, 25]
     assert "2026-03-09" not in (rows[0]["note"] or "")
+
+
+def test_one_krs_entries_are_the_workspaces_rows_for_it(store, demo_ws):
+    """The check-in page reads one KR's (or indicator's) entries alone: the same rows, in the same order,
+    as the workspace's list holds for it; deleted ones stay out."""
+    all_check_ins, all_readings = tracking.list_check_ins(store, demo_ws), tracking.list_readings(store, demo_ws)
+    for kid in {c["key_result_id"] for c in all_check_ins}:
+        assert tracking.check_ins_of(store, kid) == [c for c in all_check_ins if c["key_result_id"] == kid]
+    for iid in {r["indicator_id"] for r in all_readings}:
+        assert tracking.readings_of(store, iid) == [r for r in all_readings if r["indicator_id"] == iid]
+    gone = all_check_ins[-1]
+    tracking.delete_entry(store, "check_in", gone["id"])
+    assert gone["id"] not in {c["id"] for c in tracking.check_ins_of(store, gone["key_result_id"])}

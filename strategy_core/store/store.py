@@ -378,6 +378,13 @@ class Store:
         return self.query(f"SELECT * FROM {table} WHERE workspace_id = ? AND deleted_at {cond} "
                           f"ORDER BY {_ORDER.get(table, 'position, id')}", [workspace_id])
 
+    def rows_of(self, table: str, column: str, value: int) -> list[dict[str, Any]]:
+        """The live rows of *table* whose *column* is *value* — one KR's check-ins, say — in the same
+        order as `rows` (a page that shows one KR's entries need not read the workspace's)."""
+        assert table in ENTITY_TABLES and column in self.column_types(table), (table, column)
+        return self.query(f"SELECT * FROM {table} WHERE {column} = ? AND deleted_at IS NULL "
+                          f"ORDER BY {_ORDER.get(table, 'position, id')}", [value])
+
     def arrow(self, table: str, workspace_id: int, columns: list[str] | tuple[str, ...] | None = None,
               *, deleted: bool = False) -> "pyarrow.Table":
         """The same rows as `rows` (same filter, same order), read column-wise as a pyarrow.Table.

@@ -68,6 +68,16 @@ def list_readings(store: Store, workspace_id: int) -> list[dict[str, Any]]:
     return store.rows("reading", workspace_id)
 
 
+def check_ins_of(store: Store, kr_id: int) -> list[dict[str, Any]]:
+    """One KR's check-ins, oldest first (the rows `list_check_ins` holds for it)."""
+    return store.rows_of("check_in", "key_result_id", kr_id)
+
+
+def readings_of(store: Store, indicator_id: int) -> list[dict[str, Any]]:
+    """One indicator's readings, oldest first."""
+    return store.rows_of("reading", "indicator_id", indicator_id)
+
+
 def add_check_in(store: Store, kr_id: int, data: dict[str, Any], actor: str | None = None) -> int:
     kr = store.row("key_result", kr_id)
     ws = store.get_workspace(kr["workspace_id"])
