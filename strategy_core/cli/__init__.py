@@ -94,30 +94,28 @@ KRs, objectives and indicators come in the workbench's order; retired indicators
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import decimal
-import json
-import math
 import os
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 import duckdb
 
-from strategy_core import clock, demo, quality
-from strategy_core.plan import okr, onion, workspace
-from strategy_core.track import monitor, tracking
-from strategy_core.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, chosen_workspaces, date_arg,
-                                      open_store, workspace_id_arg)
-from strategy_core.clock import Clock
+from strategy_core import clock, demo
+from strategy_core.plan import workspace
 from strategy_core.cli import export as excel_cli     # the export command, which writes the Excel workbook
-from strategy_core.errors import StoreOpenError, ValidationError, WorkbenchError
-from strategy_core.findings import FAIL, WARN, Finding, problems
+from strategy_core.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, date_arg, dump, jsonable,
+                                      open_store, pad, short, text_width, workspace_id_arg)
+from strategy_core.cli.files import Refused, cmd_backup, cmd_import, cmd_restore
+from strategy_core.cli.report import (INDICATOR_STATUSES, KR_STATUSES, STATUS_SYMBOL, check_report, cmd_check,
+                                      cmd_status, status_report, status_text)
+from strategy_core.errors import ValidationError, WorkbenchError
 from strategy_core.i18n import LANGS, lang_from_locale, t
-from strategy_core.numbers import format_money, format_number
-from strategy_core.store.store import Store, default_db_path
+from strategy_core.store.store import default_db_path
+
+# what other code and the tests take from the command line, wherever it is defined in this package
+__all__ = ["COMMANDS", "INDICATOR_STATUSES", "KR_STATUSES", "STATUS_SYMBOL", "CliError", "build_parser", "check_report",
+           "jsonable", "main", "status_report", "status_text"]
 
 COMMANDS = ("init", "demo", "workspaces", "check", "status", "export", "import", "backup", "restore")
 FORMATS = ("text", "json")
@@ -230,44 +228,6 @@ def build_parser(lang: str = "zh") -> _Parser:
 
 # -- helpers ------------------------------------------------------------------------
 
-def jsonable(v: Any) -> Any:
-    """Plain JSON values: dates as ISO strings, NaN/inf as null, tuples/sets as lists."""
-    if v is None or isinstance(v, (str, bool, int)):
-        return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if isinstance(v, (set, frozenset)):
-        return sorted((jsonable(x) for x in v), key=str)
-    if isinstance(v, (dt.date, dt.datetime, dt.time)):
-        return v.isoformat()
-    if isinstance(v, decimal.Decimal):
-        return jsonable(float(v))
-    if hasattr(v, "item"):  # numpy scalars
-        return jsonable(v.item())
-    return str(v)
-
-
-def _dump(data: Any, out: TextIO) -> None:
-    out.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * max(0, width - _width(s))
-
-
-def _short(s: Any, limit: int = 60) -> str:
-    s = " ".join(str(s or "").split())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
 # -- commands -----------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
@@ -317,370 +277,16 @@ def cmd_workspaces(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -
         store.close()
     if args.format == "json":
         keep = ("id", "name", "year", "currency", "industry", "day_basis", "language", "created_at")
-        _dump({"db": str(db), "workspaces": [{k: r.get(k) for k in keep} for r in rows]}, out)
+        dump({"db": str(db), "workspaces": [{k: r.get(k) for k in keep} for r in rows]}, out)
         return EXIT_OK
     if not rows:
         out.write(t("cli.workspaces.none", lang) + "\n")
         return EXIT_OK
     head = [t(f"cli.col.{c}", lang) for c in ("id", "name", "year", "currency")]
     table = [[str(r["id"]), str(r["name"]), str(r["year"]), str(r["currency"])] for r in rows]
-    widths = [max(_width(x) for x in col) for col in zip(head, *table)]
+    widths = [max(text_width(x) for x in col) for col in zip(head, *table)]
     for line in [head, *table]:
-        out.write("  ".join(_pad(x, w) for x, w in zip(line, widths)).rstrip() + "\n")
-    return EXIT_OK
-
-
-def workspace_findings(store: Store, ws: dict[str, Any]) -> list[Finding]:
-    """Every onion finding and every OKR quality problem (warn + fail) of one workspace."""
-    nodes = onion.list_nodes(store, ws["id"])
-    objectives = okr.list_objectives(store, ws["id"])
-    krs = okr.list_key_results(store, ws["id"])
-    found = list(onion.compute(nodes, ws).findings)
-    found += problems(quality.check_all(objectives, krs, ws["year"]))
-    return [f for f in found if f.severity in (FAIL, WARN)]
-
-
-def _labels(store: Store, ws: dict[str, Any]) -> dict[tuple[str, Any], str]:
-    out: dict[tuple[str, Any], str] = {("workspace", None): ws["name"], ("workspace", ws["id"]): ws["name"]}
-    for n in onion.list_nodes(store, ws["id"]):
-        out[("onion_node", n["id"])] = n["name"]
-    for o in okr.list_objectives(store, ws["id"]):
-        out[("objective", o["id"])] = o["title"]
-    for k in okr.list_key_results(store, ws["id"]):
-        out[("key_result", k["id"])] = k["statement"]
-    return out
-
-
-def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict[str, Any]]:
-    """The data behind `check`: one entry per workspace (see the module docstring for the shape)."""
-    report = []
-    for ws in chosen_workspaces(store, workspace_id):
-        currency = ws.get("currency") or "CNY"
-        labels = _labels(store, ws)
-        items = []
-        for f in workspace_findings(store, ws):
-            d = f.to_dict(lang, currency)
-            d["label"] = labels.get((f.entity, f.entity_id))
-            d["gap_text"] = (format_money(f.gap, currency, lang, exact=True)
-                             if f.gap is not None and math.isfinite(f.gap) else None)
-            items.append(d)
-        report.append({"id": ws["id"], "name": ws["name"], "year": ws["year"], "currency": currency,
-                       "errors": sum(1 for d in items if d["severity"] == FAIL),
-                       "warnings": sum(1 for d in items if d["severity"] == WARN),
-                       "findings": items})
-    return report
-
-
-def cmd_check(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = open_store(db, must_exist=True, clock=args.clock)
-    try:
-        report = check_report(store, args.workspace, lang)
-    finally:
-        store.close()
-    errors = sum(w["errors"] for w in report)
-    warnings = sum(w["warnings"] for w in report)
-    if args.format == "json":
-        _dump({"db": str(db), "lang": lang, "errors": errors, "warnings": warnings, "workspaces": report}, out)
-    else:
-        _print_check(report, lang, out, errors, warnings)
-    return EXIT_FINDINGS if errors else EXIT_OK
-
-
-def _print_check(report: list[dict[str, Any]], lang: str, out: TextIO, errors: int, warnings: int) -> None:
-    if not report:
-        out.write(t("cli.check.none", lang) + "\n")
-        return
-    sev_width = max(_width(t(f"cli.severity.{s}", lang)) for s in (FAIL, WARN))
-    for i, w in enumerate(report):
-        if i:
-            out.write("\n")
-        out.write(t("cli.check.header", lang, id=w["id"], name=w["name"], year=w["year"],
-                    currency=w["currency"]) + "\n")
-        for d in w["findings"]:
-            what = t(f"cli.entity.{d['entity']}", lang)
-            if d.get("label"):
-                what = t("cli.check.entity", lang, entity=what, label=_short(d["label"]))
-            line = f"  {_pad(t('cli.severity.' + d['severity'], lang), sev_width)}  {what}  [{d['rule']}]"
-            if d.get("gap_text"):
-                line += "  " + t("cli.check.gap", lang, gap=d["gap_text"])
-            out.write(line + "\n")
-            out.write(f"  {' ' * sev_width}  {d['text']}\n")
-        if not w["findings"]:
-            out.write("  " + t("cli.check.clean", lang) + "\n")
-        else:
-            out.write("  " + t("cli.check.summary", lang, errors=w["errors"], warnings=w["warnings"]) + "\n")
-    if len(report) > 1:
-        out.write("\n" + t("cli.check.total", lang, count=len(report), errors=errors, warnings=warnings) + "\n")
-
-
-# -- status ---------------------------------------------------------------------------
-
-# a status is never told by colour alone (nor by symbol alone): a symbol whose shape differs, and words
-STATUS_SYMBOL = {"on_track": "✓", "green": "✓", "at_risk": "▲", "yellow": "▲", "off_track": "✗", "red": "✗",
-                 "no_data": "○", "outdated": "⌛"}
-KR_STATUSES = ("on_track", "at_risk", "off_track", "outdated", "no_data")
-INDICATOR_STATUSES = ("green", "yellow", "red", "outdated", "no_data")
-_CMP_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-_PREFIX_UNITS = {"¥", "￥", "$", "US$", "HK$", "S$", "€", "£"}
-
-
-def status_text(code: str, lang: str) -> str:
-    """A status as a symbol and words in *lang* (the catalog's status.* words, as on the board)."""
-    return f"{STATUS_SYMBOL.get(code, '?')} {t('status.' + code, lang)}"
-
-
-def status_report(store: Store, workspace_id: int | None, as_of: dt.date | None,
-                  lang: str, today: dt.date) -> list[dict[str, Any]]:
-    """The data behind `status`: one entry per workspace (see the module docstring for the shape),
-    measured on *as_of* when given, else on *today* inside each workspace's plan year."""
-    report = []
-    for ws in chosen_workspaces(store, workspace_id):
-        snap = monitor.snapshot(store, ws["id"])
-        on = as_of or tracking.today_in(ws["year"], today)
-        board = monitor.board(snap, on)
-        alerts = set(board.alerts)
-        objectives = []
-        for o in snap.objectives:
-            r = board.objectives[o["id"]]
-            objectives.append({"id": o["id"], "level": o["level"], "title": o["title"], "owner": o.get("owner"),
-                               "score": r.score, "expected": r.expected, "status": r.status,
-                               "status_text": status_text(r.status, lang)})
-        krs = []
-        for k in snap.key_results:
-            s = board.krs[k["id"]]
-            krs.append({"id": k["id"], "objective_id": k["objective_id"], "statement": k["statement"],
-                        "owner": k.get("owner"), "unit": k.get("unit"), "direction": k.get("direction"),
-                        "baseline": k.get("baseline"), "target": k.get("target"),
-                        "latest": s.current, "latest_date": s.last_date, "confidence": s.confidence,
-                        "progress": s.progress, "expected": s.expected, "expectation": s.expectation,
-                        "status": s.status, "status_text": status_text(s.status, lang),
-                        "alert": ("key_result", k["id"]) in alerts, "alert_value": k.get("alert_value"),
-                        "forecast": s.forecast, "forecast_misses": s.forecast_misses})
-        indicators = []
-        for i in snap.indicators:
-            if i["id"] not in board.indicators:  # retired by then
-                continue
-            s = board.indicators[i["id"]]
-            indicators.append({"id": i["id"], "name": i["name"], "perspective": i["perspective"],
-                               "unit": i.get("unit"), "comparator": i["comparator"], "target": i["target"],
-                               "band": i.get("band"), "frequency": i["frequency"], "owner": i.get("owner"),
-                               "latest": s.latest, "latest_date": s.last_date, "achievement": s.achievement,
-                               "status": s.status, "status_text": status_text(s.status, lang),
-                               "alert": ("indicator", i["id"]) in alerts, "red_streak": s.red_streak})
-        counts = {"key_results": {c: sum(1 for k in krs if k["status"] == c) for c in KR_STATUSES},
-                  "indicators": {c: sum(1 for i in indicators if i["status"] == c) for c in INDICATOR_STATUSES}}
-        report.append({"id": ws["id"], "name": ws["name"], "year": ws["year"],
-                       "currency": ws.get("currency") or "CNY", "as_of": on, "alerts": len(alerts),
-                       "counts": counts, "objectives": objectives, "key_results": krs, "indicators": indicators})
-    return report
-
-
-def cmd_status(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    store = open_store(db, must_exist=True, clock=args.clock)
-    try:
-        report = status_report(store, args.workspace, args.as_of, lang, args.clock.today())
-    finally:
-        store.close()
-    if args.format == "json":
-        _dump({"db": str(db), "lang": lang, "as_of": args.as_of, "alerts": sum(w["alerts"] for w in report),
-               "workspaces": report}, out)
-    else:
-        _print_status(report, lang, out)
-    return EXIT_OK
-
-
-def _percent(x: float | None) -> str:
-    return "—" if x is None or not math.isfinite(x) else f"{round(100 * x)}%"
-
-
-def _value(x: float | None, unit: str | None, lang: str) -> str:
-    if x is None:
-        return "—"
-    unit = (unit or "").strip()
-    text = format_number(x, lang)
-    if not unit:
-        return text
-    if unit in _PREFIX_UNITS:  # money reads ¥577,645.75
-        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
-    return f"{text}{unit}" if unit in ("%", "％") else f"{text} {unit}"
-
-
-def _table(head: list[str], rows: list[list[str]], right: set[int], out: TextIO) -> None:
-    """Columns padded to the widest cell (CJK counts double); numbers right-aligned."""
-    widths = [max(_width(x) for x in col) for col in zip(head, *rows)]
-    for line in [head, *rows]:
-        cells = [(" " * (w - _width(x)) + x) if n in right else _pad(x, w)
-                 for n, (x, w) in enumerate(zip(line, widths))]
-        out.write("  " + "  ".join(cells).rstrip() + "\n")
-
-
-def _summary(counts: dict[str, int], lang: str) -> str:
-    return " · ".join(f"{status_text(c, lang)} {n}" for c, n in counts.items() if n)
-
-
-def _print_status(report: list[dict[str, Any]], lang: str, out: TextIO) -> None:
-    if not report:
-        out.write(t("cli.status.none", lang) + "\n")
-        return
-    alert_on, alert_off = "🚨 " + t("cli.status.alert", lang), "—"
-    for n, w in enumerate(report):
-        if n:
-            out.write("\n")
-        out.write(t("cli.status.header", lang, id=w["id"], name=w["name"], year=w["year"],
-                    as_of=w["as_of"].isoformat()) + "\n")
-        krs, inds = w["key_results"], w["indicators"]
-        out.write(t("cli.status.krs", lang, count=len(krs)) + ("  " + _summary(w["counts"]["key_results"], lang)
-                                                                if krs else "") + "\n")
-        if krs:
-            head = [t("cli.col.status", lang), t("cli.col.progress", lang), t("cli.col.expected", lang),
-                    t("cli.col.latest", lang), t("cli.col.date", lang), t("cli.col.alert", lang),
-                    t("cli.col.key_result", lang)]
-            rows = [[k["status_text"], _percent(k["progress"]), _percent(k["expectation"]),
-                     _value(k["latest"], k["unit"], lang),
-                     k["latest_date"].isoformat() if k["latest_date"] else "—",
-                     alert_on if k["alert"] else alert_off, _short(k["statement"])] for k in krs]
-            _table(head, rows, {1, 2, 3}, out)
-        else:
-            out.write("  " + t("cli.status.no_krs", lang) + "\n")
-        out.write(t("cli.status.indicators", lang, count=len(inds)) + ("  " + _summary(w["counts"]["indicators"], lang)
-                                                                        if inds else "") + "\n")
-        if inds:
-            head = [t("cli.col.status", lang), t("cli.col.achievement", lang), t("cli.col.latest", lang),
-                    t("cli.col.target", lang), t("cli.col.date", lang), t("cli.col.alert", lang),
-                    t("cli.col.indicator", lang)]
-            rows = [[i["status_text"], _percent(i["achievement"]), _value(i["latest"], i["unit"], lang),
-                     f"{_CMP_SIGN.get(i['comparator'], i['comparator'])} {_value(i['target'], i['unit'], lang)}",
-                     i["latest_date"].isoformat() if i["latest_date"] else "—",
-                     alert_on if i["alert"] else alert_off, _short(i["name"])] for i in inds]
-            _table(head, rows, {1, 2}, out)
-        else:
-            out.write("  " + t("cli.status.no_indicators", lang) + "\n")
-        out.write(t("cli.status.alerts", lang, count=w["alerts"]) + "\n")
-
-
-# -- backup, restore, import ------------------------------------------------------------------
-
-class Refused(Exception):
-    """An import that was refused: a headline and one line per problem (exit code 1)."""
-
-    def __init__(self, head: str, lines: Sequence[str] = ()):
-        self.head, self.lines = head, list(lines)
-        super().__init__(head)
-
-
-def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core.exchange import portable
-    if not db.exists():
-        raise CliError("cli.error.no_db", path=str(db))
-    dest, version = portable.backup(db, Path(args.out).expanduser(), args.clock.now())
-    out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
-                size=dest.stat().st_size) + "\n")
-    return EXIT_OK
-
-
-def _confirm(question: str) -> bool:
-    """Ask on the terminal; without one (a script, a pipe) the answer is no."""
-    if not (sys.stdin and sys.stdin.isatty()):
-        return False
-    sys.stderr.write(question)
-    sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes", "是", "是的")
-
-
-def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core.exchange import portable
-    source = Path(args.source).expanduser()
-    if not source.is_file():
-        raise WorkbenchError("portable.error.no_backup", path=str(source))
-    if db.exists() and not args.yes:
-        if not (sys.stdin and sys.stdin.isatty()):
-            raise WorkbenchError("portable.error.needs_yes", path=str(db))
-        if not _confirm(t("portable.restore.confirm", lang, path=str(db), source=str(source))):
-            out.write(t("portable.restore.cancelled", lang) + "\n")
-            return EXIT_USAGE
-    done = portable.restore(db, source, args.clock.now())
-    out.write(t("portable.restore.done", lang, path=str(done.path), source=str(done.source),
-                version=done.version) + "\n")
-    if done.safety is not None:
-        out.write(t("portable.restore.safety", lang, safety=str(done.safety)) + "\n")
-    if done.migrated_backup is not None:
-        out.write(t("portable.restore.migrated", lang, version=done.version, backup=str(done.migrated_backup)) + "\n")
-    return EXIT_OK
-
-
-def _read_import_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise CliError("cli.error.io", path=str(path), detail=e.strerror or str(e)) from None
-
-
-def cmd_import(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise Refused(t("portable.error.not_file", lang, path=str(path)))
-    data = _read_import_file(path)
-    if data[:2] == b"PK":  # a zip: an xlsx workbook (whatever its name says)
-        return _import_xlsx(args, db, lang, out, path, data)
-    from strategy_core.exchange import portable
-    if args.workspace is not None:
-        raise CliError("portable.error.workspace_for_xlsx")
-    try:
-        plan = portable.plan_json(data, args.name)
-    except portable.FileRefused as e:
-        raise Refused(e.text(lang), e.lines(lang)) from None
-    ws, counts = plan.workspace, plan.counts()
-    out.write(t("portable.import.header", lang, file=str(path), name=ws["name"], year=ws["year"],
-                currency=ws["currency"], language=ws["language"]) + "\n")
-    for table, n in counts.items():
-        out.write(t("portable.import.count", lang, table=t(f"entity.{table}", lang), count=n) + "\n")
-    rows = sum(counts.values())
-    if args.dry_run:  # the database is not even opened
-        out.write(t("portable.import.dry_run", lang, rows=rows) + "\n")
-        return EXIT_OK
-    store = open_store(db, must_exist=False, clock=args.clock)
-    try:
-        wid = portable.apply_json(store, plan, actor="cli")
-    finally:
-        store.close()
-    out.write(t("portable.import.done", lang, id=wid, name=ws["name"], rows=rows) + "\n")
-    return EXIT_OK
-
-
-def _import_xlsx(args: argparse.Namespace, db: Path, lang: str, out: TextIO, path: Path, data: bytes) -> int:
-    if args.workspace is None:
-        raise CliError("portable.error.xlsx_needs_workspace")
-    if args.name is not None:
-        raise CliError("portable.error.name_for_json")
-    store = open_store(db, must_exist=True, clock=args.clock)
-    try:
-        wid = chosen_workspaces(store, args.workspace)[0]["id"]
-        from strategy_core.exchange.excel import importer  # written beside the exporter; only needed here
-        try:
-            plan = importer.plan_import(store, wid, data, path.name, today=args.clock.today())
-        except StoreOpenError:
-            raise
-        except WorkbenchError as e:
-            raise Refused(e.text(lang)) from None
-        if plan.errors:
-            raise Refused(t("portable.error.refused", lang, count=len(plan.errors)),
-                          [e.text(lang) for e in plan.errors])
-        for line in plan.lines(lang):  # every add, change (old → new) and removal; or "nothing to do"
-            out.write(line + "\n")
-        if not getattr(plan, "changes", True):
-            return EXIT_OK
-        if args.dry_run:
-            out.write(t("portable.import.xlsx_dry_run", lang) + "\n")
-            return EXIT_OK
-        try:
-            n = importer.apply_import(store, wid, plan, actor="cli")
-        except StoreOpenError:
-            raise
-        except WorkbenchError as e:
-            raise Refused(e.text(lang), e.texts(lang) if isinstance(e, ValidationError) else ()) from None
-    finally:
-        store.close()
-    out.write(t("portable.import.xlsx_done", lang, id=wid, count=n) + "\n")
+        out.write("  ".join(pad(x, w) for x, w in zip(line, widths)).rstrip() + "\n")
     return EXIT_OK
 
 
@@ -727,7 +333,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except BrokenPipeError:  # the reader of stdout left (`| head`): not a file problem
         raise
     except duckdb.Error as e:
-        _say(err, lang, t("cli.error.database", lang, path=str(db), detail=_short(e, 300)))
+        _say(err, lang, t("cli.error.database", lang, path=str(db), detail=short(e, 300)))
     except OSError as e:
         _say(err, lang, t("cli.error.io", lang, path=e.filename or str(db), detail=e.strerror or str(e)))
     except KeyboardInterrupt:
@@ -736,5 +342,5 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except Exception as e:  # never a traceback; but say what broke
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
-        _say(err, lang, t("cli.error.unexpected", lang, kind=type(e).__name__, detail=_short(e, 300)))
+        _say(err, lang, t("cli.error.unexpected", lang, kind=type(e).__name__, detail=short(e, 300)))
     return EXIT_USAGE

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import decimal
+import json
+import math
+import unicodedata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 from strategy_core.clock import Clock
 from strategy_core.i18n import t
@@ -66,3 +70,44 @@ def chosen_workspaces(store: Store, workspace_id: int | None) -> list[dict[str, 
         raise CliError("cli.error.unknown_workspace", id=workspace_id,
                        ids=", ".join(f"{w['id']} ({w['name']})" for w in live))
     return chosen
+
+
+# -- output ---------------------------------------------------------------------------------------------------
+
+def jsonable(v: Any) -> Any:
+    """Plain JSON values: dates as ISO strings, NaN/inf as null, tuples/sets as lists."""
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted((jsonable(x) for x in v), key=str)
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return jsonable(float(v))
+    if hasattr(v, "item"):  # numpy scalars
+        return jsonable(v.item())
+    return str(v)
+
+
+def dump(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def text_width(s: str) -> int:
+    """Columns *s* takes in a terminal: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def pad(s: str, width: int) -> str:
+    return s + " " * max(0, width - text_width(s))
+
+
+def short(s: Any, limit: int = 60) -> str:
+    s = " ".join(str(s or "").split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
