@@ -27,7 +27,7 @@ def _pandas_rows(store: Store, wid: int, lang: str, on: dt.date) -> dict[str, li
     from strategy_core.exchange.excel import export as X
     from strategy_core.i18n import t
     ws = store.get_workspace(wid)
-    ctx = X._Ctx(store, wid, ws, lang, on)
+    ctx = X.Context(store, wid, ws, lang, on)
     out = {}
     for key in X.SHEETS:
         heads = {c.key: t(c.label, lang) for c in X.COLUMNS[key]}

@@ -35,7 +35,7 @@ def removed_characters(value: Any) -> list[str]:
     return sorted({f"U+{ord(ch):04X}" for ch in _CONTROL.findall(value.replace("\r", ""))})
 
 
-class _Collector:
+class Collector:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
         self.values: dict[str, Any] = {}
@@ -57,8 +57,8 @@ class _Collector:
             raise ValidationError(self.errors)
 
 
-def collect() -> _Collector:
-    return _Collector()
+def collect() -> Collector:
+    return Collector()
 
 
 def _fail(name: str, key: str, **params: Any):

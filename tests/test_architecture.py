@@ -98,6 +98,24 @@ def test_no_private_name_is_imported_from_another_module():
     assert taken == []
 
 
+def test_no_private_name_of_another_module_is_used():
+    """``module._helper`` is the same reach into another module's inside as importing ``_helper``."""
+    used = []
+    for path in [*(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")), *(ROOT / "pages").glob("*.py"),
+                 ROOT / "app.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGES):
+                ours |= {a.asname or a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                ours |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name.startswith(PACKAGES)}
+        used += [f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}" for node in ast.walk(tree)
+                 if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ours
+                 and node.attr.startswith("_") and not node.attr.startswith("__")]
+    assert used == []
+
+
 def test_no_module_is_imported_by_a_string():
     calls = []
     for path in [*(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")), *(ROOT / "pages").glob("*.py"),

@@ -151,7 +151,7 @@ def test_a_filled_daily_template_does_not_add_a_second_report_for_the_same_day_a
 def test_a_filled_review_template_does_not_add_a_second_review_of_the_same_period(store, demo_ws):
     # review.save_review refuses a second review of one kind and period; the import adds it.
     lang = "en"
-    existing = review._live_reviews(store, demo_ws)[0]
+    existing = review.live_reviews(store, demo_ws)[0]
     wb = _book(blank_template("review", lang, today=TODAY))
     sheet = _sheet(wb, "review", lang)
     for key, v in {"kind": t(f"review.kind.{existing['kind']}", lang), "period_start": existing["period_start"],

@@ -133,7 +133,7 @@ def report_rows(indicators: list[dict], readings: list[dict], report: dict | Non
     return out
 
 
-def _clean_report(data: dict[str, Any], *, year: int, today: dt.date) -> dict[str, Any]:
+def clean_report(data: dict[str, Any], *, year: int, today: dt.date) -> dict[str, Any]:
     c = F.collect()
     day = c("day", F.date, data.get("day"), required=True, year=year)
     if day is not None and day > today:
@@ -150,7 +150,7 @@ def create_report(store: Store, workspace_id: int, day: Any, owner: str | None =
     """Start the report of *day* (for *owner*, or the whole company). The readings already entered
     that day for its due indicators become the report's."""
     ws = store.get_workspace(workspace_id)
-    row = _clean_report({"day": day, "owner": owner, "note": note}, year=ws["year"], today=today)
+    row = clean_report({"day": day, "owner": owner, "note": note}, year=ws["year"], today=today)
     existing = find_report(list_reports(store, workspace_id), row["day"], row["owner"])
     if existing:
         key, params = ("daily.error.duplicate_owner", {"owner": existing["owner"]}) if existing.get("owner") else (

@@ -74,7 +74,7 @@ _EPS = 1e-9
 # -- periods ---------------------------------------------------------------------------------------
 
 def _d(x: Any) -> dt.date:
-    out = measure._d(x)
+    out = measure.as_date(x)
     if out is None:
         raise TypeError("a date is needed")
     return out
@@ -160,7 +160,7 @@ def subject_key(kind: str, id_: Any) -> str:
 def _value_at(kr: dict, progress: float | None) -> float | None:
     """The KR value that a progress share stands for (up/down KRs only)."""
     b, t = kr.get("baseline"), kr.get("target")
-    direction = measure._direction(kr.get("direction"), b, t, kr.get("band_low"), kr.get("band_high"))
+    direction = measure.direction_of(kr.get("direction"), b, t, kr.get("band_low"), kr.get("band_high"))
     if progress is None or b is None or t is None or direction not in (measure.UP, measure.DOWN):
         return None
     return b + progress * (t - b)
@@ -168,11 +168,11 @@ def _value_at(kr: dict, progress: float | None) -> float | None:
 
 def _kr_window(kr: dict, obj: dict) -> tuple[dt.date | None, dt.date | None]:
     """(start, end) of a KR's pace, the way measure.evaluate reads it."""
-    deadline = measure._d(kr.get("deadline"))
-    start = measure._d(obj.get("period_start"))
+    deadline = measure.as_date(kr.get("deadline"))
+    start = measure.as_date(obj.get("period_start"))
     if start is None and deadline is not None:
         start = dt.date(deadline.year, 1, 1)
-    end = deadline if deadline is not None and (start is None or deadline >= start) else measure._d(
+    end = deadline if deadline is not None and (start is None or deadline >= start) else measure.as_date(
         obj.get("period_end"))
     return start, end
 
@@ -206,7 +206,7 @@ def prepare_monthly(snapshot: monitor.Snapshot, month_end: dt.date) -> list[Prep
 
 def _against(comparator: str, start: float, end: float) -> float:
     """How far a value moved against the team (positive = worse), in the indicator's unit."""
-    c = measure._cmp(comparator)
+    c = measure.normal_comparator(comparator)
     return (start - end) if c in (">=", ">") else (end - start)
 
 
@@ -227,7 +227,7 @@ def _readings_by_indicator(readings: Iterable[dict]) -> dict[Any, list[dict]]:
 
 def _watched(ind: dict, on: dt.date) -> bool:
     r = ind.get("retired_at")
-    return r is None or measure._d(r) > on
+    return r is None or measure.as_date(r) > on
 
 
 def prepare_quarterly(snapshot: monitor.Snapshot, quarter_end: dt.date) -> list[PrepRow]:
@@ -287,7 +287,7 @@ def _shortfall(ind: dict, value: float | None) -> float | None:
     if value is None:
         return None
     target = ind["target"]
-    c = measure._cmp(ind["comparator"])
+    c = measure.normal_comparator(ind["comparator"])
     rel = _relative(_against(c, target, value), target)
     if not measure.compare(value, c, target):
         return max(rel, _EPS)        # a strict comparator failing exactly at the target is still short
@@ -375,7 +375,7 @@ class Response:
     verdict: str                          # closed | narrowed | not_narrowed | unmeasured
 
 
-def _live_reviews(store: Store, wid: int) -> list[dict[str, Any]]:
+def live_reviews(store: Store, wid: int) -> list[dict[str, Any]]:
     return store.rows("review", wid)
 
 
@@ -383,7 +383,7 @@ def responses_due(store: Store, wid: int, kind: str, period_end: dt.date,
                   snapshot: monitor.Snapshot | None = None) -> list[Response]:
     """The adjustments of earlier reviews of *kind* to measure at the review of *period_end*'s period."""
     start, end = period_bounds(kind, period_end)
-    earlier = {r["id"]: r for r in _live_reviews(store, wid) if r["kind"] == kind and r["period_end"] < start}
+    earlier = {r["id"]: r for r in live_reviews(store, wid) if r["kind"] == kind and r["period_end"] < start}
     if not earlier:
         return []
     adjustments = [a for a in store.rows("adjustment", wid) if a["review_id"] in earlier
@@ -418,14 +418,14 @@ def responses_due(store: Store, wid: int, kind: str, period_end: dt.date,
 
 def find_review(store: Store, wid: int, kind: str, period_end: dt.date) -> dict[str, Any] | None:
     _, end = period_bounds(kind, period_end)
-    return next((r for r in _live_reviews(store, wid) if r["kind"] == kind and r["period_end"] == end), None)
+    return next((r for r in live_reviews(store, wid) if r["kind"] == kind and r["period_end"] == end), None)
 
 
 def _row_error(field_name: str, row: int, column: str, fe: FieldError) -> FieldError:
     return FieldError(field_name, "review.error.in_row", {"row": row, "column_key": "field." + column, "detail": fe})
 
 
-def _cell(c: F._Collector, field_name: str, row: int, column: str, fn, *args, **kw) -> Any:
+def _cell(c: F.Collector, field_name: str, row: int, column: str, fn, *args, **kw) -> Any:
     try:
         return fn(column, *args, **kw)
     except ValidationError as e:
@@ -589,7 +589,7 @@ def minutes(store: Store, wid: int) -> list[Minute]:
     findings = store.rows("review_finding", wid)
     adjustments = store.rows("adjustment", wid)
     out = []
-    for r in sorted(_live_reviews(store, wid), key=lambda r: (r["held_on"], r["id"]), reverse=True):
+    for r in sorted(live_reviews(store, wid), key=lambda r: (r["held_on"], r["id"]), reverse=True):
         out.append(Minute(r, sorted((f for f in findings if f["review_id"] == r["id"]),
                                     key=lambda f: (f["position"], f["id"])),
                           [a for a in adjustments if a["review_id"] == r["id"]]))
@@ -599,7 +599,7 @@ def minutes(store: Store, wid: int) -> list[Minute]:
 def open_adjustments(store: Store, wid: int, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Adjustments not done yet, soonest due first (no due date last), each with its review's kind and
     period and, when *today* is given, whether it is overdue."""
-    reviews = {r["id"]: r for r in _live_reviews(store, wid)}
+    reviews = {r["id"]: r for r in live_reviews(store, wid)}
     out = []
     for a in store.rows("adjustment", wid):
         r = reviews.get(a["review_id"])
@@ -629,7 +629,7 @@ def overdue_reviews(store: Store, wid: int, today: dt.date) -> list[Due]:
     ws = store.get_workspace(wid)
     has_krs = bool(store.rows("key_result", wid))
     has_inds = bool(bsc.list_indicators(store, wid))
-    held = {(r["kind"], r["period_end"]) for r in _live_reviews(store, wid)}
+    held = {(r["kind"], r["period_end"]) for r in live_reviews(store, wid)}
     needed = {"monthly": has_krs, "quarterly": has_inds, "annual": has_krs or has_inds}
     out = []
     for kind in KINDS:
@@ -707,7 +707,7 @@ def next_year(store: Store, wid: int, name: str, *, confirm_overwrite: bool = Fa
         rebased = to_fill = 0
         with store.transaction(new, "review.next_year", actor) as tx:
             for old, kr in zip(old_krs, new_krs):
-                direction = measure._direction(kr["direction"], kr["baseline"], kr["target"], kr["band_low"],
+                direction = measure.direction_of(kr["direction"], kr["baseline"], kr["target"], kr["band_low"],
                                                kr["band_high"])
                 if direction not in (measure.UP, measure.DOWN):
                     continue

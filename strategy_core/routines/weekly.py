@@ -96,7 +96,7 @@ def owned_krs(krs: list[dict], person: str) -> list[dict]:
 
 # -- cleaning ----------------------------------------------------------------------------------
 
-def _week(c: F._Collector, value: Any, year: int) -> dt.date | None:
+def _week(c: F.Collector, value: Any, year: int) -> dt.date | None:
     d = c("week_start", F.date, value, required=True)
     if d is None:
         return None
@@ -107,7 +107,7 @@ def _week(c: F._Collector, value: Any, year: int) -> dt.date | None:
     return monday
 
 
-def _confidence(c: F._Collector, value: Any) -> int | None:
+def _confidence(c: F.Collector, value: Any) -> int | None:
     conf = c("confidence", F.number, value, min_value=0, max_value=CONFIDENCE_MAX)
     if conf is not None and conf != int(conf):
         c.add("confidence", "error.not_whole", value=conf)
@@ -230,7 +230,7 @@ def _items_of(store: Store, plan: dict) -> tuple[list[dict], dict[int, dict]]:
     return items, check_ins
 
 
-def _shown(item: dict, check_ins: dict[int, dict]) -> dict[str, Any]:
+def shown_items(item: dict, check_ins: dict[int, dict]) -> dict[str, Any]:
     """An item as shown: its KR value is its check-in's (which the check-ins page may have changed)."""
     ci = check_ins.get(item["check_in_id"]) if item.get("check_in_id") is not None else None
     out = dict(item)
@@ -248,7 +248,7 @@ def get_plan(store: Store, plan_id: int) -> dict[str, Any]:
     """The plan with its items (key 'items'), each item's KR value read from its check-in."""
     plan = store.row("weekly_plan", plan_id)
     items, check_ins = _items_of(store, plan)
-    return {**plan, "items": [_shown(i, check_ins) for i in items]}
+    return {**plan, "items": [shown_items(i, check_ins) for i in items]}
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def _duplicate_error(existing: dict) -> ValidationError:
                                        {"person": existing["person"], "week": existing["week_start"].isoformat()})])
 
 
-def _write_items(tx: Tx, ws: dict, plan: dict, cleaned: list[dict], existing: list[dict],
+def write_items(tx: Tx, ws: dict, plan: dict, cleaned: list[dict], existing: list[dict],
                  check_ins: dict[int, dict], today: dt.date) -> None:
     """Replace a plan's items by *cleaned*, recording, changing or trashing their check-ins."""
     wid, day = ws["id"], check_in_date(plan["week_start"], ws["year"], today)
@@ -317,7 +317,7 @@ def create_plan(store: Store, workspace_id: int, person: str, week_start: Any, d
                           today=today)
     with store.transaction(workspace_id, "weekly_plan.create", actor) as tx:
         pid = tx.insert("weekly_plan", {**row, "workspace_id": workspace_id})
-        _write_items(tx, ws, {**row, "id": pid}, cleaned, [], {}, today)
+        write_items(tx, ws, {**row, "id": pid}, cleaned, [], {}, today)
     return pid
 
 
@@ -349,7 +349,7 @@ def set_items(store: Store, plan_id: int, items: list[dict[str, Any]], actor: st
     cleaned = clean_items(items, krs=_krs(store, ws["id"]), week_start=plan["week_start"],
                           item_ids={i["id"] for i in existing}, today=today)
     with store.transaction(ws["id"], "weekly_plan.items", actor) as tx:
-        _write_items(tx, ws, plan, cleaned, existing, check_ins, today)
+        write_items(tx, ws, plan, cleaned, existing, check_ins, today)
 
 
 def previous_plan(store: Store, plan_id: int) -> dict[str, Any] | None:

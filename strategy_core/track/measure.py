@@ -90,7 +90,7 @@ _COMPARATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "≥": ">=", "≤": 
 
 # -- small helpers ------------------------------------------------------------------
 
-def _d(x: Any) -> dt.date | None:
+def as_date(x: Any) -> dt.date | None:
     """A date from a date, a datetime or an ISO string (None stays None)."""
     if x is None or type(x) is dt.date:
         return x
@@ -103,7 +103,7 @@ def _d(x: Any) -> dt.date | None:
     raise TypeError(f"not a date: {x!r}")
 
 
-def _direction(direction: str | None, baseline: float | None, target: float | None,
+def direction_of(direction: str | None, baseline: float | None, target: float | None,
                band_low: float | None = None, band_high: float | None = None) -> str | None:
     if direction in (UP, DOWN, BAND):
         return direction
@@ -139,7 +139,7 @@ def kr_progress(direction: str | None, baseline: float | None, target: float | N
     """
     if current is None:
         return None
-    d = _direction(direction, baseline, target, band_low, band_high)
+    d = direction_of(direction, baseline, target, band_low, band_high)
     if d == BAND:
         if band_low is None or band_high is None or band_high <= band_low:
             return None
@@ -168,7 +168,7 @@ def expected_pace(start: dt.date, end: dt.date, on: dt.date) -> float:
     0 before start, (on − start + 1) / (end − start + 1) inside (1/N on the first day),
     1 from the last day on. A period with end < start is 0 before start and 1 from it.
     """
-    start, end, on = _d(start), _d(end), _d(on)
+    start, end, on = as_date(start), as_date(end), as_date(on)
     if on < start:
         return 0.0
     if on >= end:
@@ -185,12 +185,12 @@ def expected_from_plan(plan: Iterable[tuple[dt.date, float]], on: dt.date, *,
     inclusive counting as `expected_pace`); without it, the first point's share holds before it.
     After the last point its share holds. An empty plan is 0.0.
     """
-    on = _d(on)
+    on = as_date(on)
     pts: dict[dt.date, float] = {}
     for d, share in plan:
-        pts[_d(d)] = float(share)
+        pts[as_date(d)] = float(share)
     if start is not None:
-        origin = _d(start) - dt.timedelta(days=1)
+        origin = as_date(start) - dt.timedelta(days=1)
         if not pts or origin < min(pts):
             pts.setdefault(origin, 0.0)
     if not pts:
@@ -212,9 +212,9 @@ def forecast(points: Sequence[tuple[dt.date, float]], deadline: dt.date | None, 
     if deadline is None or len(points) < 2:
         return None
     window = max(2, int(window))
-    recent = sorted(points, key=lambda p: _d(p[0]))[-window:]
-    base = _d(recent[0][0]).toordinal()
-    xs = [_d(p[0]).toordinal() - base for p in recent]
+    recent = sorted(points, key=lambda p: as_date(p[0]))[-window:]
+    base = as_date(recent[0][0]).toordinal()
+    xs = [as_date(p[0]).toordinal() - base for p in recent]
     ys = [float(p[1]) for p in recent]
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
@@ -223,7 +223,7 @@ def forecast(points: Sequence[tuple[dt.date, float]], deadline: dt.date | None, 
         return None
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
     slope = sxy / sxx
-    return my + slope * (_d(deadline).toordinal() - base - mx)
+    return my + slope * (as_date(deadline).toordinal() - base - mx)
 
 
 # -- key results: status ----------------------------------------------------------
@@ -288,7 +288,7 @@ def _kr_status_sorted(kr: dict, rows: list[dict], dates: list[dt.date], on: dt.d
     committed = _committed(kr.get("committed"))
     factor = 1.0 if committed else ASPIRATIONAL_FACTOR
     weight = _weight(kr.get("weight"))
-    deadline = _d(kr.get("deadline"))
+    deadline = as_date(kr.get("deadline"))
     end = period_end if period_end is not None else deadline
     start = period_start
     if start is None and end is not None:
@@ -308,7 +308,7 @@ def _kr_status_sorted(kr: dict, rows: list[dict], dates: list[dt.date], on: dt.d
 
     baseline, target = kr.get("baseline"), kr.get("target")
     low, high = kr.get("band_low"), kr.get("band_high")
-    direction = _direction(kr.get("direction"), baseline, target, low, high)
+    direction = direction_of(kr.get("direction"), baseline, target, low, high)
     last = rows[n - 1]
     current, last_date = last["value"], dates[n - 1]
     progress = kr_progress(direction, baseline, target, current, low, high)
@@ -365,13 +365,13 @@ def kr_status(kr: dict, check_ins: Iterable[dict], on: dt.date, *, period_start:
     With *plan* (cumulative (date, share) points) the expected progress follows the plan.
     """
     rows, dates = _prepared(check_ins)
-    return _kr_status_sorted(kr, rows, dates, _d(on), _d(period_start), _d(period_end),
+    return _kr_status_sorted(kr, rows, dates, as_date(on), as_date(period_start), as_date(period_end),
                              cadence_days, grace_days, plan, window)
 
 
 # -- indicators ------------------------------------------------------------------------
 
-def _cmp(comparator: str) -> str:
+def normal_comparator(comparator: str) -> str:
     try:
         return _COMPARATORS[comparator.strip()]
     except (KeyError, AttributeError):
@@ -380,7 +380,7 @@ def _cmp(comparator: str) -> str:
 
 def compare(value: float, comparator: str, target: float) -> bool:
     """Does *value* pass `value <comparator> target`? Exact at the boundary: ≥ 40 passes at 40, > 40 does not."""
-    c = _cmp(comparator)
+    c = normal_comparator(comparator)
     if c == ">=":
         return value >= target
     if c == ">":
@@ -399,7 +399,7 @@ def achievement(comparator: str, target: float, value: float | None) -> float | 
     """
     if value is None or target is None:
         return None
-    c = _cmp(comparator)
+    c = normal_comparator(comparator)
     if c in (">=", ">"):
         if target > 0:
             return value / target
@@ -498,7 +498,7 @@ def _indicator_state(iid: Any, comparator: str, target: float, freq: str | None,
 def indicator_state(indicator: dict, readings: Iterable[dict], on: dt.date) -> IndicatorState:
     """State of one indicator on *on* from its readings (those after *on* are ignored)."""
     rows, dates = _prepared(readings)
-    return _indicator_state_sorted(indicator, rows, dates, _d(on))
+    return _indicator_state_sorted(indicator, rows, dates, as_date(on))
 
 
 # -- the board ------------------------------------------------------------------------
@@ -556,14 +556,14 @@ def _group(rows: Iterable[dict], key: str | None) -> dict[Any, tuple[list[dict],
         if d is None or r.get("value") is None:
             continue
         if type(d) is not date_type:
-            r = {**r, "date": _d(d)}
+            r = {**r, "date": as_date(d)}
         groups[r[key] if key is not None else None].append(r)
     return {k: _sorted_rows(g) for k, g in groups.items()}
 
 
 def _retired(ind: dict, on: dt.date) -> bool:
     r = ind.get("retired_at")
-    return r is not None and _d(r) <= on
+    return r is not None and as_date(r) <= on
 
 
 def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins: Iterable[dict],
@@ -580,7 +580,7 @@ def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins:
     *check_ins* and *readings* are row dicts, or `Rows` / pyarrow Tables (as `Store.arrow` reads
     them): then the same board is computed column-wise, which is much faster on large workspaces.
     """
-    on = _d(on)
+    on = as_date(on)
     objectives = list(objectives)
     key_results = list(key_results)
     obj_by_id = {o["id"]: o for o in objectives}
@@ -599,11 +599,11 @@ def evaluate(objectives: Iterable[dict], key_results: Iterable[dict], check_ins:
     cis = {} if columnar else _group(_plain_rows(check_ins), "key_result_id")
     for kr in ([] if columnar else key_results):
         obj = obj_by_id.get(kr.get("objective_id")) or {}
-        deadline = _d(kr.get("deadline"))
-        start = _d(obj.get("period_start"))
+        deadline = as_date(kr.get("deadline"))
+        start = as_date(obj.get("period_start"))
         if start is None and deadline is not None:
             start = dt.date(deadline.year, 1, 1)
-        end = deadline if deadline is not None and (start is None or deadline >= start) else _d(obj.get("period_end"))
+        end = deadline if deadline is not None and (start is None or deadline >= start) else as_date(obj.get("period_end"))
         rows, dates = cis.get(kr["id"], empty)
         cadence = kr.get("cadence_days") or cadence_days
         st = _kr_status_sorted(kr, rows, dates, on, start, end, cadence, grace_days, plans.get(kr["id"]), window)
@@ -714,8 +714,8 @@ def _days(col: Any) -> tuple[np.ndarray, np.ndarray]:
     """Day numbers (days since 1970-01-01) of an Arrow date column, and where it is null."""
     a = col.to_numpy()
     valid = ~np.isnat(a) if a.dtype.kind == "M" else np.array([v is not None for v in a], dtype=bool)
-    if a.dtype.kind != "M":  # dates as Python objects (mixed nulls): go through _d
-        a = np.array([_d(v) if v is not None else None for v in a], dtype="datetime64[D]")
+    if a.dtype.kind != "M":  # dates as Python objects (mixed nulls): go through as_date
+        a = np.array([as_date(v) if v is not None else None for v in a], dtype="datetime64[D]")
     return a.astype("datetime64[D]").astype(np.int64), valid
 
 
@@ -792,7 +792,7 @@ def _evaluate_krs(key_results: list[dict], obj_by_id: dict, table: Any, on: dt.d
     committed = [_committed(k.get("committed")) for k in key_results]
     weights = [_weight(k.get("weight")) for k in key_results]
     cadence = np.array([k.get("cadence_days") or cadence_days for k in key_results], dtype=np.int64) + grace_days
-    # the direction as _direction() tells it: given, else inferred from baseline → target, else a band.
+    # the direction as direction_of() tells it: given, else inferred from baseline → target, else a band.
     # An unknown word is no direction (no alert), but progress then infers one, as kr_progress(None, …) does.
     given = np.array([k.get("direction") for k in key_results], dtype=object)
     g_up, g_down, g_band = given == UP, given == DOWN, given == BAND
@@ -811,7 +811,7 @@ def _evaluate_krs(key_results: list[dict], obj_by_id: dict, table: Any, on: dt.d
     def day_of(x: Any) -> int:
         o = memo.get(x)
         if o is None:
-            d = _d(x)
+            d = as_date(x)
             o = memo[x] = NONE if d is None else d.toordinal() - _EPOCH
         return o
 
@@ -975,7 +975,7 @@ def _evaluate_indicators(indicators: list[dict], table: Any, on: dt.date) -> lis
         days, values = c["day"][s:e], c["values"][c["pos"][s:e]]
         comparator, target, band = ind["comparator"], ind["target"], ind.get("band")
         freq = ind.get("frequency")
-        cmp_ = _cmp(comparator)
+        cmp_ = normal_comparator(comparator)
         t = float(target)
         passes = (values >= t if cmp_ == ">=" else values > t if cmp_ == ">" else
                   values <= t if cmp_ == "<=" else values < t)

@@ -28,7 +28,7 @@ def plausibility(value: float, unit: str | None) -> str | None:
     return None
 
 
-def _clean_value(c: F._Collector, data: dict[str, Any], unit: str | None) -> None:
+def _clean_value(c: F.Collector, data: dict[str, Any], unit: str | None) -> None:
     v = c("value", F.number, data.get("value"), required=True)
     if v is not None:
         why = plausibility(v, unit)

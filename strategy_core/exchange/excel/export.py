@@ -283,7 +283,7 @@ assert tuple(COLUMNS) == SHEETS
 # -- rows of each sheet ---------------------------------------------------------------------
 
 @dataclass
-class _Ctx:
+class Context:
     store: Store
     wid: int
     ws: dict[str, Any]
@@ -317,7 +317,7 @@ def _sym(comparator: str | None) -> str | None:
     return bsc.COMPARATOR_SYMBOL.get(comparator, comparator) if comparator else None
 
 
-def _onion_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _onion_rows(c: Context) -> list[dict[str, Any]]:
     res = onion.compute(onion.list_nodes(c.store, c.wid), c.ws)
     by_node: dict[int, list] = {}
     for f in res.findings:
@@ -344,7 +344,7 @@ def _onion_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _okr_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _okr_rows(c: Context) -> list[dict[str, Any]]:
     objectives, krs = c.snap.objectives, c.snap.key_results
     by_id = c.kr_by_id
     found: dict[tuple[str, Any], list[str]] = {}
@@ -377,7 +377,7 @@ def _okr_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _scorecard_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _scorecard_rows(c: Context) -> list[dict[str, Any]]:
     krs = c.kr_by_id
     rows = []
     for i in sorted(c.snap.indicators, key=lambda i: (bsc.PERSPECTIVES.index(i["perspective"])
@@ -393,7 +393,7 @@ def _scorecard_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _weekly_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _weekly_rows(c: Context) -> list[dict[str, Any]]:
     krs = c.kr_by_id
     rows = []
     for p in sorted(weekly.list_plans(c.store, c.wid), key=lambda p: (p["week_start"], p["person"], p["id"])):
@@ -411,7 +411,7 @@ def _weekly_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _daily_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _daily_rows(c: Context) -> list[dict[str, Any]]:
     indicators = {i["id"]: i for i in c.store.rows("indicator", c.wid)}
     readings = c.snap.readings
     rows = []
@@ -432,7 +432,7 @@ def _daily_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _subject(c: _Ctx, kind: str | None, id_: Any) -> str | None:
+def _subject(c: Context, kind: str | None, id_: Any) -> str | None:
     if kind == "key_result":
         k = c.kr_by_id.get(id_)
         return k["statement"] if k else c.tr("review.subject_gone")
@@ -442,7 +442,7 @@ def _subject(c: _Ctx, kind: str | None, id_: Any) -> str | None:
     return None
 
 
-def _review_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _review_rows(c: Context) -> list[dict[str, Any]]:
     rows = []
     for m in sorted(review.minutes(c.store, c.wid), key=lambda m: (m.review["held_on"], m.review["id"])):
         r = m.review
@@ -470,7 +470,7 @@ def _review_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _risk_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _risk_rows(c: Context) -> list[dict[str, Any]]:
     annual = risk.annual_revenue(c.store, c.wid)
     plans = risk.list_plans(c.store, c.wid)
     rows = []
@@ -489,7 +489,7 @@ def _risk_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-def _board_rows(c: _Ctx) -> list[dict[str, Any]]:
+def _board_rows(c: Context) -> list[dict[str, Any]]:
     rows = []
     for k in c.snap.key_results:
         s = c.board.krs.get(k["id"])
@@ -514,7 +514,7 @@ def _board_rows(c: _Ctx) -> list[dict[str, Any]]:
     return rows
 
 
-ROWS: dict[str, Callable[[_Ctx], list[dict[str, Any]]]] = {
+ROWS: dict[str, Callable[[Context], list[dict[str, Any]]]] = {
     "onion": _onion_rows, "okr": _okr_rows, "scorecard": _scorecard_rows, "weekly": _weekly_rows,
     "daily": _daily_rows, "review": _review_rows, "risk": _risk_rows, "board": _board_rows}
 
@@ -778,7 +778,7 @@ def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *,
     for key in sheets:
         if key not in SHEETS:
             raise ExportError("xl.error.sheet", sheet=key, allowed=", ".join(SHEETS))
-    ctx = _Ctx(store, workspace_id, ws, lang, on)
+    ctx = Context(store, workspace_id, ws, lang, on)
     buf = io.BytesIO()
     wb = _new_workbook(lang, buf)
     wb.set_properties({"author": t("xl.creator", lang), "title": f"{ws['name']} {ws['year']}",

@@ -436,7 +436,7 @@ class _Planner:
         cache = self._exported
         if sheet.key not in cache:
             from strategy_core.exchange.excel import export as X
-            ctx = X._Ctx(self.store, self.wid, self.ws, self.lang_of(sheet),
+            ctx = X.Context(self.store, self.wid, self.ws, self.lang_of(sheet),
                          tracking.today_in(self.year, self.today))
             rows: dict[int, dict[str, Any]] = {}
             for row in X.ROWS[sheet.key](ctx):
@@ -880,7 +880,7 @@ class _Planner:
                     ok = False
                     continue
                 # compared as the sheet shows it: the KR value of its check-in (corrected on the check-ins page)
-                base = weekly._shown(old_items[iid], check_ins) if iid else {}
+                base = weekly.shown_items(old_items[iid], check_ins) if iid else {}
                 raw = {"id": iid, **{f: base.get(f) for f in ("text", "key_result_id", "kr_value", "done")},
                        **self.values(r, self.IT_COLS, sheet)}
                 if iid and base.get("key_result_id") is not None and base["key_result_id"] not in self.krs \
@@ -979,7 +979,7 @@ class _Planner:
             rid = id_ if id_ is not None else self.temp_id()
             kept.add(rid)
             try:
-                clean = daily._clean_report({**(old.get(id_) or {}), **self.values(first, self.D_COLS, sheet)},
+                clean = daily.clean_report({**(old.get(id_) or {}), **self.values(first, self.D_COLS, sheet)},
                                             year=self.year, today=self.today)
             except ValidationError as e:
                 self.errors_from(sheet, first.n, e, {v: k for k, v in self.D_COLS.items()})
@@ -1056,7 +1056,7 @@ class _Planner:
         if not self.ids_complete(sheet, "entry_id", "review_id"):
             return
         lang = self.lang_of(sheet)
-        old = {r["id"]: r for r in review._live_reviews(self.store, self.wid)}
+        old = {r["id"]: r for r in review.live_reviews(self.store, self.wid)}
         old_f = {f["id"]: f for f in self.store.rows("review_finding", self.wid)}
         old_a = {a["id"]: a for a in self.store.rows("adjustment", self.wid)}
         groups = self.group(sheet, tuple(c for c in self.V_COLS if c in sheet.cols), "review_id", old, "review")
@@ -1374,7 +1374,7 @@ class _WeeklyItems:
     def __call__(self, tx: Tx, ids: dict[int, int]) -> None:
         real = ids.get(self.plan_id, self.plan_id)
         mapped = [{**i, "key_result_id": ids.get(i["key_result_id"], i["key_result_id"])} for i in self.items]
-        weekly._write_items(tx, self.ws, {**self.plan, "id": real}, mapped, self.existing, self.check_ins, self.today)
+        weekly.write_items(tx, self.ws, {**self.plan, "id": real}, mapped, self.existing, self.check_ins, self.today)
 
 
 # -- entry points ------------------------------------------------------------------------------
