@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from strategy_core.plan import bsc
+from strategy_core.plan import bsc, okr
 from strategy_core.track import tracking
 from strategy_core.numbers import format_number
 from ui import editor, frame, state
@@ -20,9 +20,8 @@ wid = state.require_workspace()
 ws = state.workspace(wid)
 today = state.as_of(ws["year"])
 state.show_as_of(today)
-snap, _ = state.board_and_snapshot(store, wid, today)   # the KRs and indicators, as the board reads them
-krs = {k["id"]: k for k in snap.key_results}
-indicators = {i["id"]: i for i in snap.indicators}
+krs = {k["id"]: k for k in okr.list_key_results(store, wid)}
+indicators = {i["id"]: i for i in bsc.list_indicators(store, wid)}
 
 
 def entry_editor(table: str, owner_id: int, rows: list[dict], value_label: str, text_field: str) -> None:

@@ -47,11 +47,11 @@ class Context:
         return {k["id"]: k for k in self.krs}
 
     @property
-    def YEAR_START(self) -> dt.date:
+    def year_start(self) -> dt.date:
         return dt.date(self.year, 1, 1)
 
     @property
-    def YEAR_END(self) -> dt.date:
+    def year_end(self) -> dt.date:
         return dt.date(self.year, 12, 31)
 
     def level_name(self, level: str) -> str:
@@ -90,11 +90,11 @@ def objective_inputs(c: Context, form: Form, objective_id: int | None) -> None:
         st.text_input(c.tr("field.team"), key=form.k("team"), max_chars=NAME_MAX)
         form.errors("team")
     with c3:
-        st.date_input(c.tr("field.period_start"), key=form.k("period_start"), min_value=c.YEAR_START,
-                      max_value=c.YEAR_END, format="YYYY-MM-DD")
+        st.date_input(c.tr("field.period_start"), key=form.k("period_start"), min_value=c.year_start,
+                      max_value=c.year_end, format="YYYY-MM-DD")
         form.errors("period_start")
     with c4:
-        st.date_input(c.tr("field.period_end"), key=form.k("period_end"), min_value=c.YEAR_START, max_value=c.YEAR_END,
+        st.date_input(c.tr("field.period_end"), key=form.k("period_end"), min_value=c.year_start, max_value=c.year_end,
                       format="YYYY-MM-DD")
         form.errors("period_end")
     st.selectbox(c.tr("field.perspective"), [None, *bsc.PERSPECTIVES], key=form.k("perspective"),
@@ -152,7 +152,7 @@ def kr_inputs(c: Context, form: Form, objective_id: int) -> None:
             st.number_input(c.tr("field.band_high"), key=form.k("band_high"), format="%.4g")
             form.errors("band_high")
     with cols[3]:
-        st.date_input(c.tr("field.deadline"), key=form.k("deadline"), min_value=c.YEAR_START, max_value=c.YEAR_END,
+        st.date_input(c.tr("field.deadline"), key=form.k("deadline"), min_value=c.year_start, max_value=c.year_end,
                       format="YYYY-MM-DD")
         form.errors("deadline")
     cols = st.columns(5)
@@ -320,7 +320,7 @@ def new_tab(c: Context) -> None:
     """A new objective; once created it opens in the edit tab, where its KRs are written."""
     nf = Form("okr_new_obj")
     nf.seed({"level": "company" if not c.objectives else "department", "title": "", "owner": "", "team": "",
-             "period_start": c.YEAR_START, "period_end": c.YEAR_END, "aligns_to": None, "perspective": None})
+             "period_start": c.year_start, "period_end": c.year_end, "aligns_to": None, "perspective": None})
 
     def _created(new_id: int) -> None:      # open it where its key results are written next
         st.session_state.update(okr_selected=new_id, okr_tab=c.tabs[1], okr_next=("objective", new_id))

@@ -32,13 +32,14 @@ def owned_rows(owned: Iterable[dict], lang: str) -> list[dict[str, Any]]:
 def kr_labels(krs: list[dict], first: list[int]) -> dict[str, int]:
     """A unique label (the statement's start, with #id when two start alike) → KR id, the *first* ids
     (the person's own KRs) first."""
-    order = first + [k["id"] for k in krs if k["id"] not in first]
+    own = set(first)
+    order = first + [k["id"] for k in krs if k["id"] not in own]
     statements = {k["id"]: k["statement"] for k in krs}
-    labels: dict[int, str] = {}
+    by_label: dict[str, int] = {}
     for kid in order:
         base = statements[kid][:60]
-        labels[kid] = base if base not in labels.values() else f"{base} (#{kid})"
-    return {v: k for k, v in labels.items()}
+        by_label[base if base not in by_label else f"{base} (#{kid})"] = kid
+    return by_label
 
 
 def items_from(rows: Iterable[dict], by_label: dict[str, int]) -> list[dict[str, Any]]:

@@ -757,11 +757,13 @@ def _chart(w: _Writer, rows: list[dict[str, Any]]) -> None:
     w.ws.insert_chart(f"A{w.row + 3}", chart)
 
 
-def _new_workbook(lang: str, buf: io.BytesIO) -> xlsxwriter.Workbook:
+def _new_workbook(lang: str, buf: io.BytesIO, today: dt.date, title: str | None = None) -> xlsxwriter.Workbook:
     # every string is written as a string: nothing becomes a formula, a number or a link on its own
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                                    "strings_to_urls": False})
-    wb.set_properties({"author": t("xl.creator", lang)})
+    # created on the export's day, not the clock's
+    wb.set_properties({"author": t("xl.creator", lang), "created": dt.datetime.combine(today, dt.time()),
+                       **({"title": title} if title else {})})
     return wb
 
 
@@ -780,9 +782,7 @@ def export_workbook(store: Store, workspace_id: int, lang: str | None = None, *,
             raise ExportError("xl.error.sheet", sheet=key, allowed=", ".join(SHEETS))
     ctx = Context(store, workspace_id, ws, lang, on)
     buf = io.BytesIO()
-    wb = _new_workbook(lang, buf)
-    wb.set_properties({"author": t("xl.creator", lang), "title": f"{ws['name']} {ws['year']}",
-                       "created": dt.datetime.combine(today, dt.time())})
+    wb = _new_workbook(lang, buf, today, f"{ws['name']} {ws['year']}")
     for key in sheets:
         w = _Writer(wb, key, lang, ws["currency"], _title_lines(key, lang, ws, on, today))
         rows = ROWS[key](ctx)
@@ -803,8 +803,7 @@ def blank_template(sheet_key: str, lang: str, currency: str = "CNY", *, today: d
     if lang not in LANGS:
         raise ExportError("xl.error.lang", lang=lang, allowed=", ".join(LANGS))
     buf = io.BytesIO()
-    wb = _new_workbook(lang, buf)
-    wb.set_properties({"author": t("xl.creator", lang), "created": dt.datetime.combine(today, dt.time())})
+    wb = _new_workbook(lang, buf, today)
     _Writer(wb, sheet_key, lang, currency, _title_lines(sheet_key, lang, None, None, today)).finish()
     wb.close()
     return buf.getvalue()
