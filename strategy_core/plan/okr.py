@@ -10,7 +10,6 @@ from typing import Any
 from strategy_core.plan import dot
 from strategy_core import fields as F
 from strategy_core.plan.bsc import PERSPECTIVES
-from strategy_core.errors import FieldError, ValidationError
 from strategy_core.store.store import Store
 
 LEVELS = ("company", "department", "employee")

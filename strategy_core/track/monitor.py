@@ -9,7 +9,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from strategy_core.plan import bsc, okr
-from strategy_core.track import measure, tracking
+from strategy_core.track import measure
 from strategy_core.store.store import Store
 
 
