@@ -29,7 +29,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from strategy_core.errors import FieldError
-from strategy_core.exchange.excel.export import IMPORTABLE
+from strategy_core.exchange.excel.templates import IMPORTABLE
 from strategy_core.exchange.excel.importer import (sheet_daily, sheet_okr, sheet_onion, sheet_review, sheet_risk,
                                                    sheet_scorecard, sheet_weekly)
 from strategy_core.exchange.excel.importer.apply import ImportError_, apply_import

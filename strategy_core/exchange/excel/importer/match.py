@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from strategy_core import fields as F
-from strategy_core.exchange.excel.export import COLUMNS, Col
+from strategy_core.exchange.excel.templates import COLUMNS, Col
 from strategy_core.i18n import LANGS, t
 from strategy_core.plan import bsc
 

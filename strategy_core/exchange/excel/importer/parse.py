@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from strategy_core.errors import FieldError
-from strategy_core.exchange.excel.export import COLUMNS, SHEETS
+from strategy_core.exchange.excel.templates import COLUMNS, SHEETS
 from strategy_core.exchange.excel.importer.match import blank, column, letter, norm
 from strategy_core.i18n import LANGS, t
 

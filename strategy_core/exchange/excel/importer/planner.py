@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
-from strategy_core.exchange.excel import export
+from strategy_core.exchange.excel import rows as sheet_rows
 from strategy_core.exchange.excel.importer.match import blank, column, norm, same, words
 from strategy_core.exchange.excel.importer.parse import Row, Sheet
 from strategy_core.exchange.excel.importer.plan import MAX_ERRORS, REF_FIELDS, Change, Diff, ImportPlan
@@ -203,10 +203,10 @@ class Planner:
         """The sheet's rows as an export of the workspace writes them now, by parent id (made once)."""
         cache = self._exported
         if sheet.key not in cache:
-            ctx = export.Context(self.store, self.wid, self.ws, self.lang_of(sheet),
+            ctx = sheet_rows.Context(self.store, self.wid, self.ws, self.lang_of(sheet),
                          tracking.today_in(self.year, self.today))
             rows: dict[int, dict[str, Any]] = {}
-            for row in export.ROWS[sheet.key](ctx):
+            for row in sheet_rows.ROWS[sheet.key](ctx):
                 if row.get(head_id) is not None:
                     rows.setdefault(row[head_id], row)
             cache[sheet.key] = rows
