@@ -6,7 +6,7 @@ colour alone: labels carry a symbol too.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 import altair as alt
 import pandas as pd
@@ -143,3 +143,32 @@ def indicator_chart(readings: list[tuple], *, comparator: str, target: float, ba
     if dense:
         chart = chart.properties(usermeta={"embedOptions": {"renderer": "canvas"}})
     return _base_config(chart).configure_title(fontSize=13, anchor="start", limit=520)
+
+
+def gap_chart(rows: Sequence[Any], *, title: str, words: dict[str, str], status_words: dict[str, str]):
+    """Horizontal bars of the gaps (in %), the farthest behind on top: red with ▲ for a gap against the
+    team, green with ▼ for ahead. *words*: 'subject', 'gap', 'status', 'behind', 'ahead'."""
+    data = []
+    for r in rows:
+        if r.gap is None:
+            continue
+        pct = round(r.gap * 100, 1)
+        side = words["behind"] if pct > 0 else words["ahead"]
+        short = r.label if len(r.label) <= 40 else r.label[:39] + "…"
+        data.append({"subject": short, "full": r.label, "gap": pct, "side": side,
+                     "text": f"{'▲' if pct > 0 else '▼'} {abs(pct):g}%", "status": status_words.get(r.status, r.status)})
+    df = pd.DataFrame(data, columns=["subject", "full", "gap", "side", "text", "status"])
+    order = list(df["subject"])
+    base = alt.Chart(df).encode(
+        y=alt.Y("subject:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[alt.Tooltip("full:N", title=words["subject"]), alt.Tooltip("text:N", title=words["gap"]),
+                 alt.Tooltip("status:N", title=words["status"])])
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=alt.X("gap:Q", title=words["gap"]),
+        color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[words["behind"], words["ahead"]],
+                                        range=[STATUS_COLORS["gap"], STATUS_COLORS["ok"]])))
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(x=alt.X("gap:Q"), text="text:N")
+    chart = (bars + labels).properties(title=title, height=alt.Step(30))  # a fixed height squashes bands
+    return (chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=13)
+            .configure_legend(labelFontSize=12).configure_title(fontSize=15, anchor="start"))

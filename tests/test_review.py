@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from strategy_core import demo, quality
+from strategy_core import charts, demo, quality
 from strategy_core.plan import bsc, okr, workspace
 from strategy_core.routines import review
 from strategy_core.track import measure, monitor, tracking
@@ -487,7 +487,7 @@ def test_gap_chart_shows_every_gap_with_a_symbol():
     rows = [review.PrepRow("key_result", 1, "ROI", None, None, 0.75, 0.35, 0.4, "off_track", True),
             review.PrepRow("key_result", 2, "Users", None, None, 0.75, 0.8, -0.05, "on_track", False),
             review.PrepRow("key_result", 3, "Silent", None, None, 0.75, None, None, "no_data", False)]
-    spec = review.gap_chart(rows, title="Gaps", words={"subject": "KR", "gap": "Gap", "status": "Status",
+    spec = charts.gap_chart(rows, title="Gaps", words={"subject": "KR", "gap": "Gap", "status": "Status",
                                                        "behind": "behind", "ahead": "ahead"},
                             status_words={"off_track": "off track", "on_track": "on track"}).to_dict()
     data = next(iter(spec["datasets"].values()))

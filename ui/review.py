@@ -10,6 +10,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
+from strategy_core import charts
 from strategy_core.plan import bsc
 from strategy_core.routines import review
 from strategy_core.views import review as views
@@ -121,7 +122,7 @@ def hold_tab(c: Context) -> None:
         if not rows:
             st.info(tr("review.nothing." + kind))
         if any(r.gap is not None for r in rows):
-            projector.altair_chart(review.gap_chart(
+            projector.altair_chart(charts.gap_chart(
                 rows, title=tr("review.chart_title", kind=kind_word(kind), period=review.period_label(kind, period_end)),
                 words={"subject": tr("review.col.subject"), "gap": tr("review.col.gap"),
                        "status": tr("common.status"), "behind": tr("review.chart.behind"),

@@ -54,288 +54,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from strategy_core.plan import bsc, workspace
 from strategy_core.track import measure, monitor
 from strategy_core import fields as F
 from strategy_core.errors import FieldError, ValidationError
+from strategy_core.routines.review_prep import (
+    EPS, KINDS, SUBJECTS, AnnualPrep, PrepRow, as_date, last_finished, moved_against, period_bounds, period_label,
+    periods, prepare, prepare_annual, prepare_monthly, prepare_quarterly, relative_gap, shortfall, subject_key)
 from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
-from strategy_core.store.store import Store
+from strategy_core.store.store import Store, Tx
 
-KINDS = ("monthly", "quarterly", "annual")
-SUBJECTS = {"monthly": ("key_result",), "quarterly": ("indicator",), "annual": ("key_result", "indicator")}
+__all__ = [  # preparing a review is review_prep's; its names are part of what this module offers
+    "KINDS", "SUBJECTS", "ADJUSTMENT_STATUSES", "VERDICTS", "AnnualPrep", "PrepRow", "Response", "Minute", "Due",
+    "NextYear", "period_bounds", "periods", "period_label", "last_finished", "subject_key", "prepare",
+    "prepare_monthly", "prepare_quarterly", "prepare_annual", "closes", "live_reviews", "responses_due",
+    "find_review", "save_review", "set_adjustment_status", "delete_review", "minutes", "open_adjustments",
+    "overdue_reviews", "progress_part", "next_year_conflicts", "next_year"]
+
 ADJUSTMENT_STATUSES = ("open", "done")
 VERDICTS = ("closed", "narrowed", "not_narrowed", "unmeasured")
-RED_MOST = 0.5          # an indicator red in more than this share of its periods is proposed for retire-or-fix
-_EPS = 1e-9
-
-
-# -- periods ---------------------------------------------------------------------------------------
-
-def _d(x: Any) -> dt.date:
-    out = measure.as_date(x)
-    if out is None:
-        raise TypeError("a date is needed")
-    return out
-
-
-def period_bounds(kind: str, on: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the period of *kind* that holds *on*."""
-    on = _d(on)
-    if kind == "monthly":
-        start = on.replace(day=1)
-    elif kind == "quarterly":
-        start = dt.date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
-    elif kind == "annual":
-        return dt.date(on.year, 1, 1), dt.date(on.year, 12, 31)
-    else:
-        raise ValueError(f"unknown review kind {kind!r}")
-    months = 1 if kind == "monthly" else 3
-    m = start.month - 1 + months
-    nxt = dt.date(start.year + m // 12, m % 12 + 1, 1)
-    return start, nxt - dt.timedelta(days=1)
-
-
-def periods(kind: str, year: int) -> list[dt.date]:
-    """The last days of every period of *kind* in *year*."""
-    n = {"monthly": 12, "quarterly": 4, "annual": 1}[kind]
-    step = 12 // n
-    return [period_bounds(kind, dt.date(year, step * (i + 1), 1))[1] for i in range(n)]
-
-
-def period_label(kind: str, on: dt.date) -> str:
-    """'2026-09', '2026 Q3', '2026' (the same in both languages)."""
-    start, _ = period_bounds(kind, on)
-    if kind == "monthly":
-        return f"{start.year}-{start.month:02d}"
-    if kind == "quarterly":
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-    return str(start.year)
-
-
-def last_finished(kind: str, today: dt.date, year: int) -> dt.date | None:
-    """The last day of the latest period of *kind* in *year* that ended before *today*'s period."""
-    today = _d(today)
-    if kind == "annual":
-        end = dt.date(year, 12, 31)
-        return end if today > end else None
-    start, _ = period_bounds(kind, today)
-    end = start - dt.timedelta(days=1)
-    if end.year > year:
-        end = dt.date(year, 12, 31)
-    return end if end.year == year else None
-
-
-# -- preparing a review ------------------------------------------------------------------------------
-
-@dataclass
-class PrepRow:
-    """One line of a prepared review: a KR or an indicator, what was planned, what happened."""
-    subject_kind: str                 # key_result | indicator
-    subject_id: int
-    label: str
-    owner: str | None
-    unit: str | None
-    planned: float | None             # see the module notes: progress (KRs) or a value (indicators)
-    actual: float | None
-    gap: float | None                 # a fraction; positive = against the team
-    status: str                       # the board's status word code as of the period end
-    deviates: bool                    # becomes a finding by default
-    planned_value: float | None = None    # KRs: the value the bar asked for (up/down KRs)
-    actual_value: float | None = None     # KRs: the latest value
-    met: bool | None = None               # annual: target reached
-    red_share: float | None = None        # annual indicators: share of periods that were red
-    periods: int = 0                      # annual indicators: periods with a reading
-
-    @property
-    def key(self) -> str:
-        return subject_key(self.subject_kind, self.subject_id)
-
-
-def subject_key(kind: str, id_: Any) -> str:
-    return f"{kind}:{int(id_)}"
-
-
-def _value_at(kr: dict, progress: float | None) -> float | None:
-    """The KR value that a progress share stands for (up/down KRs only)."""
-    b, t = kr.get("baseline"), kr.get("target")
-    direction = measure.direction_of(kr.get("direction"), b, t, kr.get("band_low"), kr.get("band_high"))
-    if progress is None or b is None or t is None or direction not in (measure.UP, measure.DOWN):
-        return None
-    return b + progress * (t - b)
-
-
-def _kr_window(kr: dict, obj: dict) -> tuple[dt.date | None, dt.date | None]:
-    """(start, end) of a KR's pace, the way measure.evaluate reads it."""
-    deadline = measure.as_date(kr.get("deadline"))
-    start = measure.as_date(obj.get("period_start"))
-    if start is None and deadline is not None:
-        start = dt.date(deadline.year, 1, 1)
-    end = deadline if deadline is not None and (start is None or deadline >= start) else measure.as_date(
-        obj.get("period_end"))
-    return start, end
-
-
-def _ranked(rows: list[PrepRow]) -> list[PrepRow]:
-    with_gap = sorted((r for r in rows if r.gap is not None), key=lambda r: -r.gap)  # stable: ties keep order
-    return with_gap + [r for r in rows if r.gap is None]
-
-
-def _kr_row(kr: dict, s: measure.KRStatus) -> PrepRow:
-    planned, actual = s.expectation, s.progress
-    gap = None if actual is None else planned - actual
-    return PrepRow("key_result", kr["id"], kr.get("statement") or "", kr.get("owner"), kr.get("unit"),
-                   planned, actual, gap, s.status, gap is not None and gap > measure.TOLERANCE + _EPS,
-                   planned_value=_value_at(kr, planned), actual_value=s.current)
-
-
-def prepare_monthly(snapshot: monitor.Snapshot, month_end: dt.date) -> list[PrepRow]:
-    """Every KR active in the month: planned vs actual progress at month end, most behind first."""
-    start, end = period_bounds("monthly", month_end)
-    board = monitor.board(snapshot, end)
-    objectives = {o["id"]: o for o in snapshot.objectives}
-    rows = []
-    for kr in snapshot.key_results:
-        k_start, k_end = _kr_window(kr, objectives.get(kr.get("objective_id")) or {})
-        if (k_start is not None and k_start > end) or (k_end is not None and k_end < start):
-            continue
-        rows.append(_kr_row(kr, board.krs[kr["id"]]))
-    return _ranked(rows)
-
-
-def _against(comparator: str, start: float, end: float) -> float:
-    """How far a value moved against the team (positive = worse), in the indicator's unit."""
-    c = measure.normal_comparator(comparator)
-    return (start - end) if c in (">=", ">") else (end - start)
-
-
-def _relative(diff: float, base: float | None) -> float:
-    return diff / abs(base) if base else diff
-
-
-def _readings_by_indicator(readings: Iterable[dict]) -> dict[Any, list[dict]]:
-    out: dict[Any, list[dict]] = {}
-    for r in readings:
-        if r.get("date") is None or r.get("value") is None:
-            continue
-        out.setdefault(r["indicator_id"], []).append({**r, "date": _d(r["date"])})
-    for rows in out.values():
-        rows.sort(key=lambda r: (r["date"], r.get("id") or 0))
-    return out
-
-
-def _watched(ind: dict, on: dt.date) -> bool:
-    r = ind.get("retired_at")
-    return r is None or measure.as_date(r) > on
-
-
-def prepare_quarterly(snapshot: monitor.Snapshot, quarter_end: dt.date) -> list[PrepRow]:
-    """The indicators that moved against the team in the quarter, the farthest (relative) first."""
-    start, end = period_bounds("quarterly", quarter_end)
-    board = monitor.board(snapshot, end)
-    by_ind = _readings_by_indicator(snapshot.readings)
-    rows = []
-    for ind in snapshot.indicators:
-        if not _watched(ind, end):
-            continue
-        mine = [r for r in by_ind.get(ind["id"], []) if r["date"] <= end]
-        before = [r for r in mine if r["date"] < start]
-        inside = [r for r in mine if r["date"] >= start]
-        if not inside:
-            continue
-        first = before[-1] if before else inside[0]
-        last = inside[-1]
-        if last is first:
-            continue
-        rel = _relative(_against(ind["comparator"], first["value"], last["value"]), first["value"])
-        if rel <= _EPS:
-            continue
-        state = board.indicators.get(ind["id"])
-        rows.append(PrepRow("indicator", ind["id"], ind.get("name") or "", ind.get("owner"), ind.get("unit"),
-                            first["value"], last["value"], rel, state.status if state else measure.NO_DATA, True))
-    return _ranked(rows)
-
-
-@dataclass
-class AnnualPrep:
-    """What to keep, add and retire at the end of the year."""
-    year_end: dt.date
-    krs: list[PrepRow]                    # every KR, most behind first
-    indicators: list[PrepRow]             # every watched indicator, most short first
-    retire_or_fix: list[PrepRow]          # indicators red most of the year
-    retired: list[dict]                   # indicators retired (with reason and date)
-
-    @property
-    def rows(self) -> list[PrepRow]:
-        return _ranked(self.krs + self.indicators)
-
-    @property
-    def keep(self) -> list[PrepRow]:
-        """What met its target (KRs and indicators), and was not red most of the year."""
-        fix = {r.subject_id for r in self.retire_or_fix}
-        return [r for r in self.krs + self.indicators if r.met and not (
-            r.subject_kind == "indicator" and r.subject_id in fix)]
-
-    @property
-    def missed(self) -> list[PrepRow]:
-        return [r for r in self.rows if r.met is False]
-
-
-def _shortfall(ind: dict, value: float | None) -> float | None:
-    """How far a value falls short of the indicator's target, relative to |target| (≤ 0: met)."""
-    if value is None:
-        return None
-    target = ind["target"]
-    c = measure.normal_comparator(ind["comparator"])
-    rel = _relative(_against(c, target, value), target)
-    if not measure.compare(value, c, target):
-        return max(rel, _EPS)        # a strict comparator failing exactly at the target is still short
-    return min(rel, 0.0)
-
-
-def prepare_annual(snapshot: monitor.Snapshot, year_end: dt.date, retired: Sequence[dict] = ()) -> AnnualPrep:
-    """KRs and indicators met vs missed as of the year's end, indicators red most of the year, and the
-    retired ones (*retired*: the retired indicator rows, e.g. ``bsc.list_indicators(..., retired=True)``)."""
-    start, end = period_bounds("annual", year_end)
-    board = monitor.board(snapshot, end)
-    krs = []
-    for kr in snapshot.key_results:
-        row = _kr_row(kr, board.krs[kr["id"]])
-        row.met = None if row.gap is None else row.gap <= _EPS
-        row.deviates = row.met is False
-        krs.append(row)
-    inds, fix = [], []
-    for ind in snapshot.indicators:
-        if not _watched(ind, end):
-            continue
-        s = board.indicators.get(ind["id"])
-        hist = [h for h in (s.history if s else []) if h[0] >= start]
-        reds = sum(1 for h in hist if h[2] == measure.RED)
-        value = s.latest if s and s.last_date and s.last_date >= start else None
-        gap = _shortfall(ind, value)
-        row = PrepRow("indicator", ind["id"], ind.get("name") or "", ind.get("owner"), ind.get("unit"),
-                      ind["target"], value, gap, s.status if s else measure.NO_DATA, gap is not None and gap > 0,
-                      met=None if gap is None else gap <= 0, red_share=reds / len(hist) if hist else None,
-                      periods=len(hist))
-        inds.append(row)
-        if hist and reds / len(hist) > RED_MOST:
-            fix.append(row)
-    fix.sort(key=lambda r: -(r.red_share or 0))
-    return AnnualPrep(end, _ranked(krs), _ranked(inds), fix,
-                      [dict(r) for r in retired if r.get("retired_at") is not None])
-
-
-def prepare(snapshot: monitor.Snapshot, kind: str, period_end: dt.date,
-            retired: Sequence[dict] = ()) -> list[PrepRow]:
-    """The prepared table of a review of *kind* (the rows its findings are made from)."""
-    if kind == "monthly":
-        return prepare_monthly(snapshot, period_end)
-    if kind == "quarterly":
-        return prepare_quarterly(snapshot, period_end)
-    if kind == "annual":
-        return prepare_annual(snapshot, period_end, retired).rows
-    raise ValueError(f"unknown review kind {kind!r}")
 
 
 # -- the measured response to an adjustment ---------------------------------------------------------------
@@ -352,15 +91,15 @@ def _gap_now(kind: str, subject_kind: str, subject_id: Any, planned: float | Non
     if kind == "quarterly":
         if planned is None:
             return None
-        return _relative(_against(ind["comparator"], planned, s.latest), planned)
-    return _shortfall(ind, s.latest)
+        return relative_gap(moved_against(ind["comparator"], planned, s.latest), planned)
+    return shortfall(ind, s.latest)
 
 
 def closes(kind: str, gap: float | None) -> bool | None:
     """Is a gap closed? Monthly: the KR is on track again; otherwise: back to where it was / met."""
     if gap is None:
         return None
-    return gap <= (measure.TOLERANCE if kind == "monthly" else 0.0) + _EPS
+    return gap <= (measure.TOLERANCE if kind == "monthly" else 0.0) + EPS
 
 
 @dataclass
@@ -405,7 +144,7 @@ def responses_due(store: Store, wid: int, kind: str, period_end: dt.date,
             verdict = "unmeasured"
         elif closed:
             verdict = "closed"
-        elif then is not None and now < then - _EPS:
+        elif then is not None and now < then - EPS:
             verdict = "narrowed"
         else:
             verdict = "not_narrowed"
@@ -463,19 +202,31 @@ def save_review(store: Store, wid: int, data: dict[str, Any], actor: str | None 
         c.add("held_on", "review.error.held_before_period", start=start.isoformat())
     elif held is not None and held.year > ws["year"] + 1:
         c.add("held_on", "review.error.held_too_late", year=ws["year"] + 1)
-
     snap = monitor.snapshot(store, wid)
     retired = bsc.list_indicators(store, wid, retired=True) if kind == "annual" else ()
     prepared = {r.key: r for r in prepare(snap, kind, end, retired)}
+    findings = _clean_findings(c, data.get("review_findings"), prepared)
+    adjustments = _clean_adjustments(c, data.get("review_adjustments") or [], {r.key for r, _ in findings}, held)
+    due_list = {r.adjustment["id"]: r for r in responses_due(store, wid, kind, end, snap)}
+    answers = _clean_responses(c, data.get("review_responses") or [], due_list)
+    c.raise_if_any()
+    v = c.values
+    with store.transaction(wid, "review.save", actor) as tx:
+        rid = tx.insert("review", {"workspace_id": wid, "kind": kind, "period_start": start, "period_end": end,
+                                   "held_on": held, "attendees": v["attendees"],
+                                   "summary": v.get("review_summary")})
+        _write_entries(tx, wid, rid, findings, adjustments, due_list, answers)
+        return rid
 
-    # findings: rows of the prepared table, with the team's causes
-    raw_findings = data.get("review_findings")
-    if raw_findings is None:
-        raw_findings = [{"subject_kind": r.subject_kind, "subject_id": r.subject_id, "cause": None}
-                        for r in prepared.values() if r.deviates]
+
+def _clean_findings(c: F.Collector, raw: list[dict] | None, prepared: dict[str, PrepRow]) -> list[tuple[PrepRow, str | None]]:
+    """The findings: rows of the prepared table (default: those that deviate), with the team's causes."""
+    if raw is None:
+        raw = [{"subject_kind": r.subject_kind, "subject_id": r.subject_id, "cause": None}
+               for r in prepared.values() if r.deviates]
     findings: list[tuple[PrepRow, str | None]] = []
     seen: set[str] = set()
-    for n, f in enumerate(raw_findings, start=1):
+    for n, f in enumerate(raw, start=1):
         try:
             key = subject_key(f.get("subject_kind"), f.get("subject_id"))
         except (TypeError, ValueError):
@@ -487,10 +238,13 @@ def save_review(store: Store, wid: int, data: dict[str, Any], actor: str | None 
         seen.add(key)
         cause = _cell(c, "review_findings", n, "cause", F.text, f.get("cause"), max_len=F.TEXT_MAX, multiline=True)
         findings.append((row, cause))
+    return findings
 
-    # adjustments decided at this review
+
+def _clean_adjustments(c: F.Collector, raw: list[dict], subjects: set[str], held: dt.date | None) -> list[dict]:
+    """The adjustments decided at this review (rows left empty are skipped); a subject must be a finding's."""
     adjustments = []
-    for n, a in enumerate(data.get("review_adjustments") or [], start=1):
+    for n, a in enumerate(raw, start=1):
         if all(_blank(a.get(k)) for k in ("what", "owner", "due", "subject")):
             continue
         before = len(c.errors)
@@ -501,7 +255,7 @@ def save_review(store: Store, wid: int, data: dict[str, Any], actor: str | None 
         status = _cell(c, "review_adjustments", n, "adjustment_status", F.choice,
                        a.get("adjustment_status") or "open", ADJUSTMENT_STATUSES)
         subject = a.get("subject") or None
-        if subject is not None and subject not in seen:
+        if subject is not None and subject not in subjects:
             c.add("review_adjustments", "review.error.adjustment_subject", row=n)
         if due is not None and held is not None and due < held:
             c.errors.append(_row_error("review_adjustments", n, "due",
@@ -509,11 +263,13 @@ def save_review(store: Store, wid: int, data: dict[str, Any], actor: str | None 
                                                   {"held_on": held.isoformat()})))
         if len(c.errors) == before:
             adjustments.append({"what": what, "owner": owner, "due": due, "status": status, "subject": subject})
+    return adjustments
 
-    # responses to earlier adjustments of the same kind
-    due_list = {r.adjustment["id"]: r for r in responses_due(store, wid, kind, end, snap)}
+
+def _clean_responses(c: F.Collector, raw: list[dict], due_list: dict[int, Response]) -> dict[int, dict[str, Any]]:
+    """The team's words on earlier adjustments of the same kind (adjustment id → response, status)."""
     answers: dict[int, dict[str, Any]] = {}
-    for n, r in enumerate(data.get("review_responses") or [], start=1):
+    for n, r in enumerate(raw, start=1):
         try:
             aid = int(r.get("adjustment_id"))
         except (TypeError, ValueError):
@@ -526,30 +282,27 @@ def save_review(store: Store, wid: int, data: dict[str, Any], actor: str | None 
         status = _cell(c, "review_responses", n, "adjustment_status", F.choice,
                        r.get("adjustment_status") or due_list[aid].adjustment["status"], ADJUSTMENT_STATUSES)
         answers[aid] = {"response": text, "status": status}
-    c.raise_if_any()
+    return answers
 
-    v = c.values
-    with store.transaction(wid, "review.save", actor) as tx:
-        rid = tx.insert("review", {"workspace_id": wid, "kind": kind, "period_start": start, "period_end": end,
-                                   "held_on": held, "attendees": v["attendees"],
-                                   "summary": v.get("review_summary")})
-        finding_ids: dict[str, int] = {}
-        for pos, (row, cause) in enumerate(findings):
-            finding_ids[row.key] = tx.insert("review_finding", {
-                "workspace_id": wid, "review_id": rid, "subject_kind": row.subject_kind,
-                "subject_id": row.subject_id, "planned": row.planned, "actual": row.actual, "gap": row.gap,
-                "cause": cause, "position": pos})
-        for a in adjustments:
-            tx.insert("adjustment", {"workspace_id": wid, "review_id": rid, "finding_id": finding_ids.get(a["subject"]),
-                                     "what": a["what"], "owner": a["owner"], "due": a["due"],
-                                     "status": a["status"]})
-        for aid, r in due_list.items():
-            ans = answers.get(aid, {})
-            tx.update("adjustment", aid, {
-                "response": ans.get("response") if aid in answers else r.adjustment["response"],
-                "gap_closed": r.gap_closed, "responded_in": rid,
-                "status": ans.get("status") or r.adjustment["status"]})
-        return rid
+
+def _write_entries(tx: Tx, wid: int, rid: int, findings: list[tuple[PrepRow, str | None]], adjustments: list[dict],
+                   due_list: dict[int, Response], answers: dict[int, dict[str, Any]]) -> None:
+    """A held review's findings, its adjustments, and the measured response to every earlier one due."""
+    finding_ids: dict[str, int] = {}
+    for pos, (row, cause) in enumerate(findings):
+        finding_ids[row.key] = tx.insert("review_finding", {
+            "workspace_id": wid, "review_id": rid, "subject_kind": row.subject_kind,
+            "subject_id": row.subject_id, "planned": row.planned, "actual": row.actual, "gap": row.gap,
+            "cause": cause, "position": pos})
+    for a in adjustments:
+        tx.insert("adjustment", {"workspace_id": wid, "review_id": rid, "finding_id": finding_ids.get(a["subject"]),
+                                 "what": a["what"], "owner": a["owner"], "due": a["due"], "status": a["status"]})
+    for aid, r in due_list.items():
+        ans = answers.get(aid, {})
+        tx.update("adjustment", aid, {
+            "response": ans.get("response") if aid in answers else r.adjustment["response"],
+            "gap_closed": r.gap_closed, "responded_in": rid,
+            "status": ans.get("status") or r.adjustment["status"]})
 
 
 def set_adjustment_status(store: Store, adjustment_id: int, status: str, actor: str | None = None) -> None:
@@ -607,7 +360,7 @@ def open_adjustments(store: Store, wid: int, today: dt.date | None = None) -> li
             continue
         out.append({**a, "review_kind": r["kind"], "review_period_start": r["period_start"],
                     "review_period_end": r["period_end"],
-                    "overdue": bool(today is not None and a["due"] is not None and a["due"] < _d(today))})
+                    "overdue": bool(today is not None and a["due"] is not None and a["due"] < as_date(today))})
     out.sort(key=lambda a: (a["due"] is None, a["due"] or dt.date.max, a["id"]))
     return out
 
@@ -644,10 +397,10 @@ def progress_part(reviews: list[dict], adjustments: list[dict], overdue: list[Du
     """The loop step of the 7-day overview: reviews held, reviews overdue, adjustments open (and overdue).
 
     *reviews* and *adjustments*: the workspace's rows (``store.rows``); *overdue*: ``overdue_reviews``."""
-    today = _d(today)
+    today = as_date(today)
     open_ = [a for a in adjustments if a.get("status") == "open"]
     missing = [f"progress.missing.review_{d.kind}" for d in overdue]
-    if any(a.get("due") is not None and _d(a["due"]) < today for a in open_):
+    if any(a.get("due") is not None and as_date(a["due"]) < today for a in open_):
         missing.append("progress.missing.adjustments_overdue")
     status = NOT_STARTED if not reviews else (DONE if not missing else IN_PROGRESS)
     return Part("reviews", status, {"review": len(reviews), "adjustment": len(open_)}, missing, 0, 0, "reviews")
@@ -724,39 +477,3 @@ def next_year(store: Store, wid: int, name: str, *, confirm_overwrite: bool = Fa
             workspace.restore(store, w, actor)
         raise
     return NextYear(new, replaced, rebased, to_fill)
-
-
-# -- the chart ---------------------------------------------------------------------------------------------------
-
-def gap_chart(rows: Sequence[PrepRow], *, title: str, words: dict[str, str], status_words: dict[str, str]):
-    """Horizontal bars of the gaps (in %), the farthest behind on top: red with ▲ for a gap against the
-    team, green with ▼ for ahead. *words*: 'subject', 'gap', 'status', 'behind', 'ahead'."""
-    import altair as alt
-    import pandas as pd
-
-    from strategy_core.charts import FONT, STATUS_COLORS
-
-    data = []
-    for r in rows:
-        if r.gap is None:
-            continue
-        pct = round(r.gap * 100, 1)
-        side = words["behind"] if pct > 0 else words["ahead"]
-        short = r.label if len(r.label) <= 40 else r.label[:39] + "…"
-        data.append({"subject": short, "full": r.label, "gap": pct, "side": side,
-                     "text": f"{'▲' if pct > 0 else '▼'} {abs(pct):g}%", "status": status_words.get(r.status, r.status)})
-    df = pd.DataFrame(data, columns=["subject", "full", "gap", "side", "text", "status"])
-    order = list(df["subject"])
-    base = alt.Chart(df).encode(
-        y=alt.Y("subject:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("full:N", title=words["subject"]), alt.Tooltip("text:N", title=words["gap"]),
-                 alt.Tooltip("status:N", title=words["status"])])
-    bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        x=alt.X("gap:Q", title=words["gap"]),
-        color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=[words["behind"], words["ahead"]],
-                                        range=[STATUS_COLORS["gap"], STATUS_COLORS["ok"]])))
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(x=alt.X("gap:Q"), text="text:N")
-    chart = (bars + labels).properties(title=title, height=alt.Step(30))  # a fixed height squashes bands
-    return (chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=13)
-            .configure_legend(labelFontSize=12).configure_title(fontSize=15, anchor="start"))
