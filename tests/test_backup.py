@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from strategy_core.exchange import portable
+from strategy_core.exchange import backup as backups
 from strategy_core.plan import workspace
 from strategy_core.errors import StoreOpenError, WorkbenchError
 from strategy_core.i18n import t
@@ -86,7 +86,7 @@ def test_backup_holds_what_is_still_in_the_write_ahead_log(tmp_path):
     db = _db_with(tmp_path / "w.duckdb", "Checkpointed")
     _write_and_crash(db, "Only in the log")
     assert (tmp_path / "w.duckdb.wal").exists() and (tmp_path / "w.duckdb.wal").stat().st_size > 0
-    dest, version = portable.backup(db, tmp_path / "backups", now=NOON)
+    dest, version = backups.backup(db, tmp_path / "backups", now=NOON)
     assert dest == tmp_path / "backups" / "w-20261127-120000.duckdb"
     assert version == migrations.LATEST
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [dest.name]  # no temp, no .wal
@@ -97,10 +97,10 @@ def test_backup_holds_what_is_still_in_the_write_ahead_log(tmp_path):
 def test_backup_never_overwrites(tmp_path):
     db = _db_with(tmp_path / "w.duckdb", "A")
     out = tmp_path / "b"
-    first, _ = portable.backup(db, out, now=NOON)
+    first, _ = backups.backup(db, out, now=NOON)
     before = first.read_bytes()
-    second, _ = portable.backup(db, out, now=NOON)
-    third, _ = portable.backup(db, out, now=NOON)
+    second, _ = backups.backup(db, out, now=NOON)
+    third, _ = backups.backup(db, out, now=NOON)
     assert [first.name, second.name, third.name] == ["w-20261127-120000.duckdb", "w-20261127-120000-2.duckdb",
                                                      "w-20261127-120000-3.duckdb"]
     assert first.read_bytes() == before
@@ -108,22 +108,22 @@ def test_backup_never_overwrites(tmp_path):
 
 def test_backup_refuses_in_plain_words(tmp_path):
     with pytest.raises(WorkbenchError) as e:
-        portable.backup(tmp_path / "missing.duckdb", tmp_path / "b", NOW)
+        backups.backup(tmp_path / "missing.duckdb", tmp_path / "b", NOW)
     assert e.value.key == "portable.error.no_db"
     foreign = tmp_path / "foreign.duckdb"
     foreign.write_bytes(b"not a database")
     with pytest.raises(StoreOpenError) as e:
-        portable.backup(foreign, tmp_path / "b", NOW)
+        backups.backup(foreign, tmp_path / "b", NOW)
     assert e.value.key == "store.error.foreign"
     plain = tmp_path / "plain.duckdb"
     duckdb.connect(str(plain)).close()              # DuckDB, but not a workbench database
     with pytest.raises(WorkbenchError) as e:
-        portable.backup(plain, tmp_path / "b", NOW)
+        backups.backup(plain, tmp_path / "b", NOW)
     assert e.value.key == "portable.error.not_workbench"
     db = _db_with(tmp_path / "w.duckdb", "A")
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(WorkbenchError) as e:
-        portable.backup(db, tmp_path / "a-file", NOW)
+        backups.backup(db, tmp_path / "a-file", NOW)
     assert e.value.key == "portable.error.out_not_dir"
     assert not (tmp_path / "b").exists() or list((tmp_path / "b").iterdir()) == []
 
@@ -133,7 +133,7 @@ def test_backup_of_an_older_schema_is_not_migrated(tmp_path):
     con = duckdb.connect(str(db))
     migrations.migrate(con, upto=2)
     con.close()
-    dest, version = portable.backup(db, tmp_path / "b", now=NOON)
+    dest, version = backups.backup(db, tmp_path / "b", now=NOON)
     assert version == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "old.duckdb"]  # no migration backup made
     con = duckdb.connect(str(dest), read_only=True)
@@ -145,22 +145,22 @@ def test_backup_of_an_older_schema_is_not_migrated(tmp_path):
 
 def test_restore_puts_the_backup_back_and_keeps_the_file_it_replaces(tmp_path):
     db = _db_with(tmp_path / "w.duckdb", "Before the backup")
-    backup, _ = portable.backup(db, tmp_path / "b", now=NOON)
+    backup, _ = backups.backup(db, tmp_path / "b", now=NOON)
     _db_with(db, "After the backup")
     _write_and_crash(db, "In the log")
-    done = portable.restore(db, backup, now=NOON)
+    done = backups.restore(db, backup, now=NOON)
     assert done.version == migrations.LATEST and done.migrated_backup is None
     assert done.safety == tmp_path / "w.duckdb.before-restore-20261127-120000"
     assert _names(db) == ["Before the backup"]
     assert _names(done.safety) == ["After the backup", "Before the backup", "In the log"]  # nothing lost
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "w.duckdb", done.safety.name]
-    again = portable.restore(db, backup, now=NOON)   # a second restore in the same second: a new name
+    again = backups.restore(db, backup, now=NOON)   # a second restore in the same second: a new name
     assert again.safety.name == "w.duckdb.before-restore-20261127-120000-2"
 
 
 def test_restore_into_a_missing_file(tmp_path):
-    backup, _ = portable.backup(_db_with(tmp_path / "w.duckdb", "A"), tmp_path / "b", NOW)
-    done = portable.restore(tmp_path / "new.duckdb", backup, NOW)
+    backup, _ = backups.backup(_db_with(tmp_path / "w.duckdb", "A"), tmp_path / "b", NOW)
+    done = backups.restore(tmp_path / "new.duckdb", backup, NOW)
     assert done.safety is None and _names(tmp_path / "new.duckdb") == ["A"]
 
 
@@ -181,7 +181,7 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(tmp_path):
              (plain, "portable.error.not_workbench"), (future, "store.error.too_new")]
     for source, key in cases:
         with pytest.raises(WorkbenchError) as e:
-            portable.restore(db, source, NOW)
+            backups.restore(db, source, NOW)
         assert e.value.key == key
         assert e.value.params["path"] == str(source)      # the message names the file given
         assert db.read_bytes() == original
@@ -195,7 +195,7 @@ def test_restore_of_an_older_backup_migrates_it(tmp_path):
     con.close()
     before = old.read_bytes()
     db = _db_with(tmp_path / "w.duckdb", "Current")
-    done = portable.restore(db, old, NOW)
+    done = backups.restore(db, old, NOW)
     assert done.version == migrations.LATEST and done.migrated_backup is not None
     assert done.migrated_backup.exists() and old.read_bytes() == before   # the backup itself untouched
     assert _names(db) == []
@@ -203,14 +203,14 @@ def test_restore_of_an_older_backup_migrates_it(tmp_path):
 
 def test_restore_and_backup_refuse_while_the_database_is_open_elsewhere(tmp_path):
     db = _db_with(tmp_path / "w.duckdb", "Current")
-    backup, _ = portable.backup(db, tmp_path / "b", NOW)
+    backup, _ = backups.backup(db, tmp_path / "b", NOW)
     with _held(db):
         original = db.read_bytes()
         with pytest.raises(StoreOpenError) as e:
-            portable.restore(db, backup, NOW)
+            backups.restore(db, backup, NOW)
         assert e.value.key == "store.error.locked"
         with pytest.raises(StoreOpenError) as e:
-            portable.backup(db, tmp_path / "b", NOW)
+            backups.backup(db, tmp_path / "b", NOW)
         assert e.value.key == "store.error.locked"
         for cmd in (("restore", "--from", backup, "--yes"), ("backup", "--out", tmp_path / "b")):
             p = _cli(*cmd, "--db", db, "--lang", "en")

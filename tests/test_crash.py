@@ -31,14 +31,14 @@ SCALE = 0.08              # the benchmark company, shrunk: each operation takes 
 CHILD = r"""
 import datetime as dt, sys
 from pathlib import Path
-from strategy_core.exchange import portable
+from strategy_core.exchange import backup as backups, portable
 from strategy_core.plan import workspace
 from strategy_core.exchange.excel import importer
 from strategy_core.store import Store
 op, db, arg = sys.argv[1], sys.argv[2], sys.argv[3]
 print("go", flush=True)
 if op == "backup":
-    path, _ = portable.backup(Path(db), Path(arg), dt.datetime(2026, 9, 30, 10, 0, 0))
+    path, _ = backups.backup(Path(db), Path(arg), dt.datetime(2026, 9, 30, 10, 0, 0))
     print("ack 0", flush=True)
     sys.exit(0)
 s = Store(db)                                  # for "migrate", this is the whole operation

@@ -22,10 +22,10 @@ class Refused(Exception):
 
 
 def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core.exchange import portable
+    from strategy_core.exchange import backup as backups
     if not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
-    dest, version = portable.backup(db, Path(args.out).expanduser(), args.clock.now())
+    dest, version = backups.backup(db, Path(args.out).expanduser(), args.clock.now())
     out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
                 size=dest.stat().st_size) + "\n")
     return EXIT_OK
@@ -41,7 +41,7 @@ def _confirm(question: str) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
-    from strategy_core.exchange import portable
+    from strategy_core.exchange import backup as backups
     source = Path(args.source).expanduser()
     if not source.is_file():
         raise WorkbenchError("portable.error.no_backup", path=str(source))
@@ -51,7 +51,7 @@ def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> i
         if not _confirm(t("portable.restore.confirm", lang, path=str(db), source=str(source))):
             out.write(t("portable.restore.cancelled", lang) + "\n")
             return EXIT_USAGE
-    done = portable.restore(db, source, args.clock.now())
+    done = backups.restore(db, source, args.clock.now())
     out.write(t("portable.restore.done", lang, path=str(done.path), source=str(done.source),
                 version=done.version) + "\n")
     if done.safety is not None:

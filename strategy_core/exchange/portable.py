@@ -32,24 +32,23 @@ The layout (documented for people in the README, section "JSON format")::
 versions of ``READS`` (a version-1 file has no agenda) and refuses unknown fields and tables
 and any other version.
 
-The same module backs up and restores the whole database file (``backup``, ``restore``:
-CHECKPOINT + copy; see the notes above ``backup``).
+Backups of the whole database file are ``strategy_core.exchange.backup``.
+
+Long because the file format is one contract: the tables and fields, the export that writes them
+and the checks that read them back stay side by side, so a field added to one is seen in the others.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
-import os
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from strategy_core.plan import bsc, okr, onion, workspace
 from strategy_core.routines import agenda, review, risk
 from strategy_core import fields as F
-from strategy_core.errors import FieldError, StoreOpenError, ValidationError, WorkbenchError
+from strategy_core.errors import FieldError, ValidationError, WorkbenchError
 from strategy_core.store.store import ENTITY_TABLES, Store
 
 FORMAT = "strategy-workbench/workspace"
@@ -417,16 +416,8 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
     every problem — the table, the index of the row and the field — before anything is written.
     *name*: the new workspace's name instead of the file's."""
     doc = parse_json(data) if isinstance(data, (bytes, bytearray)) else data
+    version = _document_version(doc)
     problems: list[FieldError] = []
-    if not isinstance(doc, dict):
-        raise FileRefused([FieldError("", "portable.error.not_document", {"format": FORMAT})])
-    if doc.get("format") != FORMAT:
-        raise FileRefused([FieldError("format", "portable.error.format",
-                                      {"got": _short(doc.get("format")), "format": FORMAT})])
-    version = doc.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version not in READS:
-        raise FileRefused([FieldError("version", "portable.error.version",
-                                      {"got": _short(version), "versions": ", ".join(map(str, READS))})])
     for key in sorted(set(doc) - {"format", "version", "workspace", "tables"}):
         problems.append(FieldError(key, "portable.error.unknown_key", {"allowed": "format, version, workspace, tables"}))
     ws_doc = doc.get("workspace")
@@ -447,6 +438,35 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
     for table in sorted(set(tables_doc) - READS[version]):
         problems.append(FieldError(f"tables.{table}", "portable.error.unknown_table",
                                    {"allowed": ", ".join(sorted(READS[version]))}))
+    rows, ids = _checked_rows(tables_doc, problems)
+    problems += _dangling(rows, ids)
+    if not problems:
+        problems += _cycles(rows)
+    if problems or settings is None:
+        raise FileRefused(problems)
+    for rs in rows.values():
+        for r in rs:
+            del r["_index"]
+    return JsonPlan(settings, rows)
+
+
+def _document_version(doc: Any) -> int:
+    """The file's format version; refuses anything that is not a workbench document this version reads."""
+    if not isinstance(doc, dict):
+        raise FileRefused([FieldError("", "portable.error.not_document", {"format": FORMAT})])
+    if doc.get("format") != FORMAT:
+        raise FileRefused([FieldError("format", "portable.error.format",
+                                      {"got": _short(doc.get("format")), "format": FORMAT})])
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version not in READS:
+        raise FileRefused([FieldError("version", "portable.error.version",
+                                      {"got": _short(version), "versions": ", ".join(map(str, READS))})])
+    return version
+
+
+def _checked_rows(tables_doc: dict, problems: list[FieldError]) -> tuple[dict[str, list[dict]], dict[str, set[int]]]:
+    """Every table's rows whose fields check (each with its ``_index`` in the file), and every id
+    the file holds per table (rows with other problems still exist: no "dangling" echo of them)."""
     rows: dict[str, list[dict[str, Any]]] = {}
     ids: dict[str, set[int]] = {}
     for table, fields in TABLES.items():
@@ -460,7 +480,7 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
             where = f"tables.{table}[{i}]"
             row, ok = _check_fields(where, obj, fields, problems, with_id=True)
             rid = row.get("id") if row is not None else None
-            if rid is not None:   # a row with other problems still exists: no "dangling" echo of them
+            if rid is not None:
                 if rid in seen:
                     problems.append(FieldError(f"{where}.id", "portable.error.duplicate_id",
                                                {"id": rid, "first": seen[rid]}))
@@ -471,6 +491,12 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
                 row["_index"] = i
                 rows[table].append(row)
         ids[table] = set(seen)
+    return rows, ids
+
+
+def _dangling(rows: dict[str, list[dict]], ids: dict[str, set[int]]) -> list[FieldError]:
+    """References to a row the file does not hold (or without the kind that says which table)."""
+    problems: list[FieldError] = []
     for table, fields in TABLES.items():
         for f in fields:
             if not (f.ref or f.kind_field):
@@ -486,14 +512,7 @@ def plan_json(data: bytes | Any, name: str | None = None) -> JsonPlan:
                 elif v not in ids[target]:
                     problems.append(FieldError(where, "portable.error.dangling",
                                                {"id": v, "table_key": f"entity.{target}"}))
-    if not problems:
-        problems += _cycles(rows)
-    if problems or settings is None:
-        raise FileRefused(problems)
-    for rs in rows.values():
-        for r in rs:
-            del r["_index"]
-    return JsonPlan(settings, rows)
+    return problems
 
 
 # -- writing a checked file -------------------------------------------------------------------------
@@ -526,135 +545,3 @@ def apply_json(store: Store, plan: JsonPlan, actor: str | None = None) -> int:
 def import_json(store: Store, data: bytes, name: str | None = None, actor: str | None = None) -> int:
     """Check and write a file in one go (see plan_json and apply_json)."""
     return apply_json(store, plan_json(data, name), actor)
-
-
-# -- backup and restore of the whole database file ------------------------------------------------------
-#
-# CHECKPOINT + copy rather than EXPORT DATABASE: the backup is one ordinary workbench database
-# file — it opens directly (restore is a file copy, and anyone can inspect it with DuckDB),
-# carries the change log, the trash and the id sequence exactly, and goes through the same
-# checks as any database file (magic bytes, schema version, migrations). EXPORT DATABASE
-# writes a folder of data files plus a schema script that must be replayed into an empty
-# database, depends on the DuckDB version's export dialect, and is not one file to keep.
-# The copy is made while our own connection holds the file's lock: after CHECKPOINT every
-# committed change is in the main file (the write-ahead log is empty), and no other process
-# can write until the copy is done.
-
-@dataclass
-class Restored:
-    path: Path
-    source: Path
-    version: int                   # the schema version of the database now in place
-    safety: Path | None            # where the replaced file is kept (None: there was none)
-    migrated_backup: Path | None   # the backup was older and was migrated; the unmigrated copy
-
-
-def _stamp(now: dt.datetime) -> str:
-    return now.strftime("%Y%m%d-%H%M%S")
-
-
-def _claim(tmp: Path, folder: Path, base: str, suffix: str) -> Path:
-    """Give the finished file *tmp* the first free name base[-2, -3, …]suffix in *folder*,
-    atomically and never over an existing file."""
-    n = 1
-    while True:
-        dest = folder / (f"{base}{suffix}" if n == 1 else f"{base}-{n}{suffix}")
-        try:
-            os.link(tmp, dest)
-        except FileExistsError:
-            n += 1
-            continue
-        tmp.unlink()
-        return dest
-
-
-def _open_checked(path: Path, shown: Path) -> Store:
-    """Store on *path* without migrating, refusing a file that is not a workbench database;
-    problems name *shown*."""
-    try:
-        store = Store(path, migrate=False)
-    except StoreOpenError as e:
-        raise StoreOpenError(e.key, **{**e.params, "path": str(shown)}) from None
-    if store.schema_version == 0:
-        store.close()
-        raise WorkbenchError("portable.error.not_workbench", path=str(shown))
-    return store
-
-
-def backup(db: Path, out_dir: Path, now: dt.datetime) -> tuple[Path, int]:
-    """Copy the database *db* into *out_dir* as ``<name>-YYYYmmdd-HHMMSS.duckdb`` (never over
-    another file); returns (the backup's path, its schema version). The database is not
-    migrated; a file that is locked by another process, foreign, corrupt or too new is refused
-    (StoreOpenError), and so is a DuckDB file that is not a workbench database."""
-    db, out_dir = Path(db), Path(out_dir)
-    if not db.is_file():
-        raise WorkbenchError("portable.error.no_db", path=str(db))
-    if out_dir.exists() and not out_dir.is_dir():
-        raise WorkbenchError("portable.error.out_not_dir", path=str(out_dir))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    store = _open_checked(db, db)
-    tmp = out_dir / f".{db.name}.partial-{os.getpid()}"
-    try:
-        version = store.schema_version
-        store.checkpoint()
-        shutil.copyfile(db, tmp)          # our connection holds the lock: nobody writes meanwhile
-        dest = _claim(tmp, out_dir, f"{db.stem}-{_stamp(now)}", db.suffix or ".duckdb")
-    finally:
-        store.close()
-        if tmp.exists():
-            tmp.unlink()
-    check = _open_checked(dest, dest)    # the copy opens and says the same version
-    try:
-        assert check.schema_version == version
-    finally:
-        check.close()
-    return dest, version
-
-
-def restore(db: Path, source: Path, now: dt.datetime) -> Restored:
-    """Put the backup *source* in place of the database *db*.
-
-    The backup is copied first (it is never opened or changed itself) and the copy is checked:
-    a DuckDB workbench database of a schema version this code reads. The current file, if
-    any, is checkpointed and kept beside it as ``<name>.before-restore-YYYYmmdd-HHMMSS``;
-    one that is locked by another process or is not a DuckDB file is refused and left alone
-    (a corrupt one is kept as it is). Then the copy replaces it in one rename, and the
-    database is opened once more — migrated if the backup came from an earlier version."""
-    db, source = Path(db), Path(source)
-    if not source.is_file():
-        raise WorkbenchError("portable.error.no_backup", path=str(source))
-    if not db.parent.is_dir():
-        raise StoreOpenError("store.error.no_folder", path=str(db.parent))
-    tmp = db.with_name(f".{db.name}.restore-{os.getpid()}")
-    safety: Path | None = None
-    try:
-        shutil.copyfile(source, tmp)
-        _open_checked(tmp, source).close()
-        if db.exists():
-            try:
-                current: Store | None = Store(db, migrate=False)
-            except StoreOpenError as e:
-                if e.key in ("store.error.locked", "store.error.foreign", "store.error.no_folder"):
-                    raise
-                current = None             # corrupt or too new: kept as it is, byte for byte
-            try:
-                if current is not None:
-                    current.checkpoint()
-                safe_tmp = db.with_name(f".{db.name}.safety-{os.getpid()}")
-                shutil.copy2(db, safe_tmp)
-                safety = _claim(safe_tmp, db.parent, f"{db.name}.before-restore-{_stamp(now)}", "")
-            finally:
-                if current is not None:
-                    current.close()
-            wal = db.with_name(db.name + ".wal")
-            if wal.exists():               # left by a crash: it belongs to the old file, never the new one
-                os.replace(wal, safety.with_name(safety.name + ".wal"))
-        os.replace(tmp, db)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    store = Store(db)                      # migrates a backup from an earlier version (and keeps it)
-    try:
-        return Restored(db, source, store.schema_version, safety, store.backup_path)
-    finally:
-        store.close()
