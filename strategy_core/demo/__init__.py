@@ -146,58 +146,14 @@ def load(store: Store, lang: str = "zh", year: int | None = None, actor: str | N
     ws_row = workspace.clean({**_localise(spec["workspace"], lang, year), "year": year, "language": lang})
     with store.transaction(None, "demo.load", actor) as tx:
         wid = store.insert_workspace(tx, ws_row)
-        keys: dict[str, int] = {}
-        objectives: list[dict] = []
-        krs: list[dict] = []
-        for pos, o in enumerate(spec["objectives"]):
-            data = _localise(o, lang, year)
-            data["aligns_to"] = keys.get(o.get("aligns_to")) if o.get("aligns_to") else None
-            row = okr.clean_objective(data, year=year, objective_id=None, objectives=objectives, krs=krs)
-            oid = tx.insert("objective", {**row, "workspace_id": wid, "position": pos})
-            objectives.append({**row, "id": oid})
-            for kpos, k in enumerate(o["key_results"]):
-                krow = okr.clean_key_result(_localise(k, lang, year), year=year)
-                kid = tx.insert("key_result", {**krow, "workspace_id": wid, "objective_id": oid,
-                                               "position": len(krs)})
-                krs.append({**krow, "id": kid, "objective_id": oid})
-                keys[k["key"]] = kid
-        kr_ids = set(keys.values())
-        counter = [0]
-
-        def add(node: dict[str, Any], parent: int | None) -> None:
-            data = _localise(node, lang, year)
-            data["key_result_id"] = keys.get(node.get("key_result")) if node.get("key_result") else None
-            row = onion.clean_node(data, is_root=parent is None, key_result_ids=kr_ids)
-            nid = tx.insert("onion_node", {**row, "workspace_id": wid, "parent_id": parent, "position": counter[0]})
-            counter[0] += 1
-            for child in node.get("children", []):
-                add(child, nid)
-
-        add(spec["onion"], None)
-
-        # the scorecard: the startup template, owners, KR links, a strategy map, half a year of history
+        keys, objectives, krs = _add_okrs(tx, wid, spec["objectives"], lang, year)
+        _add_onion(tx, wid, spec["onion"], keys, lang, year)
         sc = spec["scorecard"]
-        template = bsc.templates()[sc["template"]]
-        tx.update("workspace", wid, {"perspectives": ",".join(template["perspectives"])})
-        indicators: dict[str, dict] = {}
-        for pos, row in enumerate(bsc.template_rows(sc["template"], lang)):
-            short = row["template"].split(".", 1)[1]
-            clean = bsc.clean_indicator({**row, "owner": _text(sc["owners"].get(short), lang, year)},
-                                        perspectives=template["perspectives"])
-            iid = tx.insert("indicator", {**clean, "workspace_id": wid, "template": row["template"], "position": pos})
-            indicators[short] = {**clean, "id": iid}
-            for kr_key in sc["links"].get(short, []):
-                tx.insert("indicator_kr", {"workspace_id": wid, "indicator_id": iid, "key_result_id": keys[kr_key]})
         obj_keys = {o["key"]: objectives[i]["id"] for i, o in enumerate(spec["objectives"])}
-        node = lambda k: ("indicator", indicators[k]["id"]) if k in indicators else ("objective", obj_keys[k])
-        for cause, effect in sc["map"]:
-            (ck, ci), (ek, ei) = node(cause), node(effect)
-            tx.insert("strategy_link", {"workspace_id": wid, "cause_kind": ck, "cause_id": ci, "effect_kind": ek,
-                                        "effect_id": ei})
+        indicators = _add_scorecard(tx, wid, sc, keys, obj_keys, lang, year)
         kr_keys = {v: k for k, v in keys.items()}
         _history(tx, wid, sc, year, as_of, krs, {o["id"]: o for o in objectives}, kr_keys, indicators)
-
-        # Day 5–7 and the loop: risks with plans A/B/C, weekly plans and daily reports, reviews
+        # the routines that run the year: risks with plans A/B/C, weekly plans and daily reports, reviews
         ctx = {"kr": keys, "objective": obj_keys, "indicator": {k: v["id"] for k, v in indicators.items()},
                "krs": tx.rows("key_result", wid), "indicators": tx.rows("indicator", wid),
                "objectives": tx.rows("objective", wid), "check_ins": tx.rows("check_in", wid),
@@ -209,3 +165,65 @@ def load(store: Store, lang: str = "zh", year: int | None = None, actor: str | N
             ctx["check_ins"] = tx.rows("check_in", wid)
         tx.insert_many("agenda_session", agenda.default_rows(wid, lang))   # the workshop's agenda, not started
     return wid
+
+
+def _add_okrs(tx: Tx, wid: int, spec: list[dict], lang: str, year: int) -> tuple[dict[str, int], list[dict], list[dict]]:
+    """The three levels of OKRs, each checked as the OKR form checks it; (KR key → id, objectives, KRs)."""
+    keys: dict[str, int] = {}
+    objectives: list[dict] = []
+    krs: list[dict] = []
+    for pos, o in enumerate(spec):
+        data = _localise(o, lang, year)
+        data["aligns_to"] = keys.get(o.get("aligns_to")) if o.get("aligns_to") else None
+        row = okr.clean_objective(data, year=year, objective_id=None, objectives=objectives, krs=krs)
+        oid = tx.insert("objective", {**row, "workspace_id": wid, "position": pos})
+        objectives.append({**row, "id": oid})
+        for k in o["key_results"]:
+            krow = okr.clean_key_result(_localise(k, lang, year), year=year)
+            kid = tx.insert("key_result", {**krow, "workspace_id": wid, "objective_id": oid, "position": len(krs)})
+            krs.append({**krow, "id": kid, "objective_id": oid})
+            keys[k["key"]] = kid
+    return keys, objectives, krs
+
+
+def _add_onion(tx: Tx, wid: int, spec: dict, keys: dict[str, int], lang: str, year: int) -> None:
+    """The revenue onion, line by line from the root, in the order the file lists them."""
+    kr_ids = set(keys.values())
+    counter = [0]
+
+    def add(node: dict[str, Any], parent: int | None) -> None:
+        data = _localise(node, lang, year)
+        data["key_result_id"] = keys.get(node.get("key_result")) if node.get("key_result") else None
+        row = onion.clean_node(data, is_root=parent is None, key_result_ids=kr_ids)
+        nid = tx.insert("onion_node", {**row, "workspace_id": wid, "parent_id": parent, "position": counter[0]})
+        counter[0] += 1
+        for child in node.get("children", []):
+            add(child, nid)
+
+    add(spec, None)
+
+
+def _add_scorecard(tx: Tx, wid: int, sc: dict, keys: dict[str, int], obj_keys: dict[str, int], lang: str,
+                   year: int) -> dict[str, dict]:
+    """The scorecard from the startup template, with owners, KR links and a strategy map; its
+    indicators by their template key."""
+    template = bsc.templates()[sc["template"]]
+    tx.update("workspace", wid, {"perspectives": ",".join(template["perspectives"])})
+    indicators: dict[str, dict] = {}
+    for pos, row in enumerate(bsc.template_rows(sc["template"], lang)):
+        short = row["template"].split(".", 1)[1]
+        clean = bsc.clean_indicator({**row, "owner": _text(sc["owners"].get(short), lang, year)},
+                                    perspectives=template["perspectives"])
+        iid = tx.insert("indicator", {**clean, "workspace_id": wid, "template": row["template"], "position": pos})
+        indicators[short] = {**clean, "id": iid}
+        for kr_key in sc["links"].get(short, []):
+            tx.insert("indicator_kr", {"workspace_id": wid, "indicator_id": iid, "key_result_id": keys[kr_key]})
+
+    def node(k: str) -> tuple[str, int]:
+        return ("indicator", indicators[k]["id"]) if k in indicators else ("objective", obj_keys[k])
+
+    for cause, effect in sc["map"]:
+        (ck, ci), (ek, ei) = node(cause), node(effect)
+        tx.insert("strategy_link", {"workspace_id": wid, "cause_kind": ck, "cause_id": ci, "effect_kind": ek,
+                                    "effect_id": ei})
+    return indicators

@@ -78,6 +78,50 @@ def days_basis_count(ws: dict[str, Any]) -> int:
     return days_in_year(int(ws["year"]))
 
 
+def _value_of(n: dict, parent_value: float | None) -> float:
+    """A line's monthly value from its parent's: a share of it, units × price, or its own amount."""
+    kind = n.get("kind")
+    if kind == "share":
+        return (parent_value or 0.0) * (n.get("share") or 0.0) / 100.0
+    if kind == "units_price":
+        return (n.get("units") or 0.0) * (n.get("unit_price") or 0.0)
+    return n.get("amount") or 0.0
+
+
+def _consistency(n: dict, res: NodeResult, children: list[dict], total: float | None, base: float) -> list[Finding]:
+    """A line's own checks: units × price against what it must bring, and its children against it
+    (shares adding up to 100 %, or amounts adding up to its value). Marks *res* as a gap."""
+    out: list[Finding] = []
+    kind = n.get("kind")
+    units, price = n.get("units"), n.get("unit_price")
+    if kind != "units_price" and units is not None and price is not None:
+        res.planned = units * price
+        gap = res.planned - base
+        if abs(gap) > TOLERANCE:
+            res.status = "gap"
+            out.append(Finding("onion.units_price", FAIL, "onion_node", n["id"], "onion.finding.units_price_gap",
+                               {"name": n["name"], "units": units, "price_money": price, "planned_money": res.planned,
+                                "required_money": base}, field="units", gap=gap))
+    elif kind == "units_price":
+        res.planned = base
+    if not children or kind == "sum":
+        return out
+    share_kids = [c for c in children if c.get("kind") == "share"]
+    if share_kids and len(share_kids) == len(children):
+        pct = sum(c.get("share") or 0.0 for c in share_kids)
+        if abs(pct - 100.0) > 1e-6:
+            res.status = "gap"
+            out.append(Finding("onion.shares_total", FAIL, "onion_node", n["id"], "onion.finding.shares_total",
+                               {"name": n["name"], "total": round(pct, 4), "required_money": base,
+                                "children_money": total or 0.0}, field="share", gap=(total or 0.0) - base))
+    elif abs((total or 0.0) - base) > TOLERANCE:
+        res.status = "gap"
+        out.append(Finding("onion.children_sum", FAIL, "onion_node", n["id"], "onion.finding.children_sum",
+                           {"name": n["name"], "required_money": base, "children_money": total or 0.0},
+                           field="amount", gap=(total or 0.0) - base))
+    return out
+
+
 def compute(nodes: list[dict[str, Any]], ws: dict[str, Any]) -> OnionResult:
     """Derive every number of the tree and flag every inconsistency (pure)."""
     by_id = {n["id"]: n for n in nodes}
@@ -86,22 +130,11 @@ def compute(nodes: list[dict[str, Any]], ws: dict[str, Any]) -> OnionResult:
         parent = n.get("parent_id") if n.get("parent_id") in by_id else None
         kids.setdefault(parent, []).append(n)
     roots = kids.get(None, [])
-    findings: list[Finding] = []
+    findings: list[Finding] = [Finding("onion.one_root", FAIL, "onion_node", extra["id"], "onion.finding.extra_root",
+                                       {"name": extra["name"]}, field="parent_id") for extra in roots[1:]]
     results: dict[int, NodeResult] = {}
     order: list[int] = []
-    if len(roots) > 1:
-        for extra in roots[1:]:
-            findings.append(Finding("onion.one_root", FAIL, "onion_node", extra["id"], "onion.finding.extra_root",
-                                    {"name": extra["name"]}, field="parent_id"))
     root = roots[0] if roots else None
-
-    def value_of(n: dict, parent_value: float | None) -> float:
-        kind = n.get("kind")
-        if kind == "share":
-            return (parent_value or 0.0) * (n.get("share") or 0.0) / 100.0
-        if kind == "units_price":
-            return (n.get("units") or 0.0) * (n.get("unit_price") or 0.0)
-        return n.get("amount") or 0.0
 
     def visit(n: dict, parent_value: float | None, depth: int) -> float:
         kind = n.get("kind")
@@ -109,19 +142,16 @@ def compute(nodes: list[dict[str, Any]], ws: dict[str, Any]) -> OnionResult:
         if depth == 0:
             base = (n.get("amount") or 0.0) / 12 if kind != "sum" else None
         else:
-            base = value_of(n, parent_value) if kind != "sum" else None
+            base = _value_of(n, parent_value) if kind != "sum" else None
         order.append(n["id"])
         res = NodeResult(node=n, depth=depth, layer=layer_of(depth), value=0.0, annual=0.0, daily=0.0,
                          planned=None, children_total=None, children=[c["id"] for c in children])
         results[n["id"]] = res
         if base is None:
             # sum of children: shares of a sum node have nothing to be a share of
-            for c in children:
-                if c.get("kind") == "share":
-                    findings.append(Finding("onion.share_of_sum", FAIL, "onion_node", c["id"],
-                                            "onion.finding.share_of_sum", {"name": c["name"]}, field="kind"))
-            total = sum(visit(c, None, depth + 1) for c in children)
-            base = total
+            findings.extend(Finding("onion.share_of_sum", FAIL, "onion_node", c["id"], "onion.finding.share_of_sum",
+                                    {"name": c["name"]}, field="kind") for c in children if c.get("kind") == "share")
+            total = base = sum(visit(c, None, depth + 1) for c in children)
             if not children:
                 findings.append(Finding("onion.sum_empty", WARN, "onion_node", n["id"], "onion.finding.sum_empty",
                                         {"name": n["name"]}, field="kind"))
@@ -131,37 +161,7 @@ def compute(nodes: list[dict[str, Any]], ws: dict[str, Any]) -> OnionResult:
         res.annual = base * 12
         res.daily = _daily(base, ws)
         res.children_total = total if children else None
-        units, price = n.get("units"), n.get("unit_price")
-        if kind != "units_price" and units is not None and price is not None:
-            res.planned = units * price
-            gap = res.planned - base
-            if abs(gap) > TOLERANCE:
-                res.status = "gap"
-                findings.append(Finding("onion.units_price", FAIL, "onion_node", n["id"],
-                                        "onion.finding.units_price_gap",
-                                        {"name": n["name"], "units": units, "price_money": price, "planned_money": res.planned,
-                                         "required_money": base}, field="units",
-                                        gap=gap))
-        elif kind == "units_price":
-            res.planned = base
-        if children and kind != "sum":
-            share_kids = [c for c in children if c.get("kind") == "share"]
-            if share_kids and len(share_kids) == len(children):
-                pct = sum(c.get("share") or 0.0 for c in share_kids)
-                if abs(pct - 100.0) > 1e-6:
-                    res.status = "gap"
-                    findings.append(Finding("onion.shares_total", FAIL, "onion_node", n["id"],
-                                            "onion.finding.shares_total",
-                                            {"name": n["name"], "total": round(pct, 4), "required_money": base,
-                                             "children_money": total or 0.0}, field="share",
-                                            gap=(total or 0.0) - base))
-            elif abs((total or 0.0) - base) > TOLERANCE:
-                res.status = "gap"
-                findings.append(Finding("onion.children_sum", FAIL, "onion_node", n["id"],
-                                        "onion.finding.children_sum",
-                                        {"name": n["name"], "required_money": base, "children_money": total or 0.0},
-                                        field="amount",
-                                        gap=(total or 0.0) - base))
+        findings.extend(_consistency(n, res, children, total, base))
         return base
 
     if root is not None:

@@ -202,6 +202,35 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
+def _refused_new(report: dict, ind: dict, readings: list[dict]) -> FieldError | None:
+    """Why a report cannot take a first reading of *ind* (None: it can): the report is someone
+    else's, the indicator is not due that day, or another report of the day has it already."""
+    day = report["day"]
+    if report.get("owner") and person_key(ind.get("owner")) != person_key(report["owner"]):
+        return FieldError("value", "daily.error.not_owner", {"owner": report["owner"]})
+    why = not_due(ind, readings, day)
+    other = next((r for r in readings if r["indicator_id"] == ind["id"] and r["date"] == day
+                  and r.get("daily_report_id") not in (None, report["id"])), None)
+    if why is None and other is not None:
+        why = FieldError("value", "daily.error.in_other_report")
+    return why
+
+
+def _writes_for(report: dict, iid: int, row: dict, mine: dict | None,
+                unlinked: dict | None) -> list[tuple[str, int | None, dict]]:
+    """The write a checked reading needs: change the report's own reading, take in a reading of the
+    day entered elsewhere (the check-ins page), or add one."""
+    change = {"value": row["value"], "comment": row["comment"]}
+    if mine is not None:
+        if (mine["value"], mine["comment"]) != (row["value"], row["comment"]):
+            return [("update", mine["id"], change)]
+        return []
+    if unlinked is not None:
+        return [("update", unlinked["id"], {**change, "daily_report_id": report["id"]})]
+    return [("insert", None, {**row, "workspace_id": report["workspace_id"], "indicator_id": iid,
+                              "daily_report_id": report["id"]})]
+
+
 def save_readings(store: Store, report_id: int, values: dict[int, tuple[Any, Any]], actor: str | None = None) -> int:
     """Record the report's readings: *values* maps an indicator id to (value, comment); a blank value
     removes that reading (to the trash). All are checked first, each problem named by its indicator;
@@ -232,18 +261,10 @@ def save_readings(store: Store, report_id: int, values: dict[int, tuple[Any, Any
                 writes.append(("trash", mine["id"], {}))
                 final.pop(ind["id"], None)
             continue
-        if mine is None:
-            if report.get("owner") and person_key(ind.get("owner")) != person_key(report["owner"]):
-                bad(ind["name"], FieldError("value", "daily.error.not_owner", {"owner": report["owner"]}))
-                continue
-            why = not_due(ind, readings, day)
-            other = next((r for r in readings if r["indicator_id"] == ind["id"] and r["date"] == day
-                          and r.get("daily_report_id") not in (None, report_id)), None)
-            if why is None and other is not None:
-                why = FieldError("value", "daily.error.in_other_report")
-            if why is not None:
-                bad(ind["name"], why)
-                continue
+        why = _refused_new(report, ind, readings) if mine is None else None
+        if why is not None:
+            bad(ind["name"], why)
+            continue
         try:
             row = tracking.clean_reading({"date": day, "value": value, "comment": comment}, indicator=ind,
                                          year=ws["year"])
@@ -251,15 +272,7 @@ def save_readings(store: Store, report_id: int, values: dict[int, tuple[Any, Any
             for fe in e.errors:
                 bad(ind["name"], fe)
             continue
-        change = {"value": row["value"], "comment": row["comment"]}
-        if mine is not None:
-            if (mine["value"], mine["comment"]) != (row["value"], row["comment"]):
-                writes.append(("update", mine["id"], change))
-        elif ind["id"] in unlinked:
-            writes.append(("update", unlinked[ind["id"]]["id"], {**change, "daily_report_id": report_id}))
-        else:
-            writes.append(("insert", None, {**row, "workspace_id": wid, "indicator_id": ind["id"],
-                                            "daily_report_id": report_id}))
+        writes.extend(_writes_for(report, ind["id"], row, mine, unlinked.get(ind["id"])))
         final[ind["id"]] = (row["value"], row["comment"])
     if not errors and report.get("submitted_at") is not None:
         # a submitted report stays submittable: no red reading loses its comment
