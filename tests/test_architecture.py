@@ -136,3 +136,59 @@ def test_the_readme_tree_names_every_package():
               if line.startswith("  ") and not line.startswith("   ") and line.split()[0].endswith("/")}
     packages = {p.parent.name for p in (ROOT / "strategy_core").glob("*/__init__.py")}
     assert listed == packages
+
+
+def _module_names_of(tree: ast.Module) -> set[str]:
+    """Names a module binds to modules of ours by importing them (``from strategy_core.track import
+    tracking``, ``import strategy_core.x as y``)."""
+    mods = _modules()
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGES):
+            out |= {a.asname or a.name for a in node.names if f"{node.module}.{a.name}" in mods}
+        elif isinstance(node, ast.Import):
+            out |= {a.asname for a in node.names if a.asname and a.name in mods}
+    return out
+
+
+def test_no_module_is_reached_through_another():
+    """``monitor.tracking.today_in`` works only while monitor happens to import tracking: a module
+    uses what it imports itself."""
+    mods = _modules()
+    trees = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in mods.items()}
+    imported = {name: _module_names_of(tree) for name, tree in trees.items()}
+    reached = []
+    for path in [*mods.values(), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bound: dict[str, str] = {}      # local name → our module it stands for
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGES):
+                bound |= {a.asname or a.name: f"{node.module}.{a.name}" for a in node.names
+                          if f"{node.module}.{a.name}" in mods}
+        reached += [f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}" for node in ast.walk(tree)
+                    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in bound and node.attr in imported.get(bound[node.value.id], set())
+                    and f"{bound[node.value.id]}.{node.attr}" not in mods]
+    assert reached == []
+
+
+MODULE_LINES, FUNCTION_LINES = 500, 60
+REASON = "Long because"
+
+
+def test_modules_and_functions_are_small_or_say_why():
+    """A module of more than MODULE_LINES lines, or a function of more than FUNCTION_LINES, says at
+    its top (its docstring) why it is one piece: "Long because …"."""
+    long = []
+    for path in sorted((ROOT / "strategy_core").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        where = path.relative_to(ROOT)
+        if text.count("\n") > MODULE_LINES and REASON not in (ast.get_docstring(tree) or ""):
+            long.append(f"{where}: {text.count(chr(10))} lines")
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > FUNCTION_LINES and REASON not in (ast.get_docstring(node) or ""):
+                    long.append(f"{where}:{node.lineno} {node.name}: {n} lines")
+    assert long == []

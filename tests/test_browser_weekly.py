@@ -2,7 +2,6 @@
 check-in, and the monitoring board shows the KR moved (SPEC §5: one source of truth, no double entry)."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 import urllib.parse
 

@@ -13,7 +13,6 @@ import struct
 import subprocess
 import time
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -4,7 +4,6 @@ characters, emoji, 100,000 characters. Everything is kept or refused in words (n
 character taken out is said, and what is shown stays inert text."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest

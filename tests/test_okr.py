@@ -129,7 +129,6 @@ def test_alignment_dot_escapes_and_wraps():
 
 def test_a_percent_kr_outside_0_to_100_is_refused_next_to_its_field(store, ws):
     from strategy_core.errors import ValidationError
-    from strategy_core.i18n import t
     oid = okr.add_objective(store, ws, {"level": "company", "title": "Make our regulars come back every week",
                                         "owner": "Founder"})
     with pytest.raises(ValidationError) as e:

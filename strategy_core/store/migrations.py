@@ -29,6 +29,7 @@ def migration(version: int, name: str):
 
 @migration(1, "workspaces, revenue onion, objectives, key results")
 def _v1(c: duckdb.DuckDBPyConnection) -> None:
+    """The first schema. Long because a released step is frozen: its DDL stays as it shipped."""
     c.execute("CREATE SEQUENCE id_seq START 1")
     c.execute("""
         CREATE TABLE workspace (
@@ -128,6 +129,7 @@ def _v2(c: duckdb.DuckDBPyConnection) -> None:
 
 @migration(3, "balanced scorecard, check-ins, readings, strategy map")
 def _v3(c: duckdb.DuckDBPyConnection) -> None:
+    """Long because a released step is frozen: its DDL stays as it shipped."""
     # which BSC perspectives the team uses (a small company may start with three)
     c.execute("ALTER TABLE workspace ADD COLUMN perspectives VARCHAR")
     c.execute("ALTER TABLE objective ADD COLUMN perspective VARCHAR")

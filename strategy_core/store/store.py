@@ -7,6 +7,10 @@ workspace backwards and is itself recorded. Deleting moves rows to the trash
 
 The SQL here is deliberately plain (no DuckDB-only syntax outside of opening
 the file) so a PostgreSQL backend can follow.
+
+Long because this is the only module that reads and writes rows with SQL (migrations.py holds
+the schema): the transaction, the row-version check, the change log, undo and the trash share one
+connection and one lock, and a second module would be a second place where SQL is written.
 """
 from __future__ import annotations
 

@@ -30,6 +30,10 @@ Cell values: ``str`` as stored (not stripped; an empty string is no value), ``in
 time, ``timedelta`` for ``[h]:mm`` formats), also for the East Asian built-in date formats
 27–36 and 50–58 that WPS and Excel in Chinese write without defining them. A formula cell gives
 its cached value.
+
+Long because the defences are one streaming pass: the byte budget, the deadline, the XML handlers
+and the cell checks share its state, and whoever reviews how a hostile file is stopped should
+read them in one place.
 """
 from __future__ import annotations
 
