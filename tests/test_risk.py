@@ -363,3 +363,35 @@ def test_page_refuses_a_negative_cost_and_a_trigger_that_is_gone(db_path):
         assert {p["id"]: p["cost"] for p in risk.list_plans(s, wid)} == before
     finally:
         s.close()
+
+
+def test_page_edits_a_risks_impact_in_words_and_keeps_it_when_other_fields_change(db_path):
+    """The edit form shows the stored impact in words, saves a change to it, and a save of another
+    field keeps it (the form once read it under another key: the field showed empty and a save
+    cleared it)."""
+    s = Store(db_path)
+    wid = demo_with_risks(s, "en")
+    edu = risk.list_risks(s, wid)[0]
+    rid, impact = edu["id"], edu["impact_text"]
+    s.close()
+    assert impact
+    at = open_app(db_path, lang="en", page="risks")
+    no_exceptions(at)
+    assert at.text_input(key=f"risk_{rid}__impact_text").value == impact
+    at.text_input(key=f"risk_{rid}__owner").input("Marketing lead")
+    at.button(key=f"risk_save_{rid}").click().run()
+    no_exceptions(at)
+    s = Store(db_path)
+    try:
+        row = s.row("risk", rid)
+        assert (row["owner"], row["impact_text"]) == ("Marketing lead", impact)
+    finally:
+        s.close()
+    at.text_input(key=f"risk_{rid}__impact_text").input("A third of the year's revenue")
+    at.button(key=f"risk_save_{rid}").click().run()
+    no_exceptions(at)
+    s = Store(db_path)
+    try:
+        assert s.row("risk", rid)["impact_text"] == "A third of the year's revenue"
+    finally:
+        s.close()

@@ -111,8 +111,8 @@ def risk_inputs(c: Context, form: Form) -> None:
             st.caption(tr("risk.impact_money", money=w.money(m)))
         form.errors("impact_share")
     with cols[1]:
-        st.text_input(tr("field.impact_text"), key=form.k("w.impact_text"), placeholder=tr("risk.impact_placeholder"))
-        form.errors("w.impact_text")
+        st.text_input(tr("field.impact_text"), key=form.k("impact_text"), placeholder=tr("risk.impact_placeholder"))
+        form.errors("impact_text")
     with cols[2]:
         st.text_input(tr("field.owner"), key=form.k("owner"))
         form.errors("owner")
@@ -239,7 +239,7 @@ def new_tab(c: Context) -> None:
     """A new risk; once added it is the one selected for editing."""
     store, wid, tr = c.store, c.wid, c.tr
     nf = Form("risk_new")
-    nf.seed({"name": "", "level": "yellow", "top": False, "impact_share": None, "w.impact_text": "", "owner": "",
+    nf.seed({"name": "", "level": "yellow", "top": False, "impact_share": None, "impact_text": "", "owner": "",
              "trigger": None, "trigger_comparator": "<", "trigger_value": None})
     with st.container(border=True):
         risk_inputs(c, nf)
