@@ -64,8 +64,10 @@ def fixed(day: dt.date) -> Clock:
 
 
 def today() -> dt.date:
+    """Today by the system clock, or the date pinned by $WORKBENCH_TODAY."""
     return system().today()
 
 
 def now() -> dt.datetime:
+    """Now by the system clock; with $WORKBENCH_TODAY set, that date at the wall clock's time of day."""
     return system().now()

@@ -36,6 +36,7 @@ class NotFoundError(WorkbenchError):
 
 @dataclass(frozen=True)
 class FieldError:
+    """One refused field: its name, a catalog key and the key's parameters; ``text`` says it in a language."""
     field: str
     key: str
     params: dict[str, Any] = field(default_factory=dict)

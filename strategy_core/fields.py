@@ -36,6 +36,8 @@ def removed_characters(value: Any) -> list[str]:
 
 
 class Collector:
+    """Gathers the problems of many fields: call it with a field's name and parser, and the clean value is kept in
+    ``values`` or the errors in ``errors``; ``raise_if_any`` raises them all at once."""
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
         self.values: dict[str, Any] = {}
@@ -58,6 +60,7 @@ class Collector:
 
 
 def collect() -> Collector:
+    """A new, empty ``Collector``."""
     return Collector()
 
 
@@ -162,6 +165,8 @@ def date(name: str, value: Any, *, required: bool = False, year: int | None = No
 
 
 def choice(name: str, value: Any, allowed: tuple[str, ...], *, required: bool = True) -> str | None:
+    """*value* when it is one of *allowed* (compared exactly); None or "" is None unless *required*, anything else a
+    ValidationError."""
     if value is None or value == "":
         if required:
             _fail(name, "error.required")

@@ -15,6 +15,8 @@ SEVERITIES = (PASS, WARN, FAIL)
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing the workbench flags: the rule, its severity, the entity and field it is about, and a catalog key with
+    parameters, so it can be shown in zh or en, printed or returned as JSON."""
     rule: str                 # e.g. "onion.children_sum", "kr.measurable"
     severity: str             # pass | warn | fail
     entity: str               # onion_node | objective | key_result | workspace

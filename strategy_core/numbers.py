@@ -14,6 +14,7 @@ _SYMBOL_LOCALE = {"zh": "zh_Hans_CN", "en": "en"}
 
 
 def currency_symbol(currency: str, lang: str = "zh") -> str:
+    """The symbol of *currency* as *lang* writes it (Babel's); CNY is always "¥"."""
     if currency == "CNY":
         return "¥"
     return get_currency_symbol(currency, locale=_SYMBOL_LOCALE.get(lang, "en"))
@@ -40,6 +41,8 @@ def format_money(value: float | None, currency: str = "CNY", lang: str = "zh", *
 
 
 def format_number(value: float | None, lang: str = "zh", decimals: int = 2) -> str:
+    """*value* with grouping and at most *decimals* decimals (trailing zeros dropped) as *lang* writes it; None or NaN
+    is "—"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     locale = "zh_Hans_CN" if lang == "zh" else "en"

@@ -34,6 +34,7 @@ _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
 def passcode_file(db: Path) -> Path:
+    """Where the passcode hash of the database *db* is kept: ``<db>.passcode`` beside it."""
     return Path(str(db) + ".passcode")
 
 
@@ -67,6 +68,7 @@ def save(path: Path, passcode: str) -> None:
 
 
 def load(path: Path) -> dict | None:
+    """The stored passcode hash at *path*; None when the file is missing, unreadable or not a scrypt hash."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -97,6 +99,7 @@ class Throttle:
 
 @dataclass(frozen=True)
 class Plan:
+    """Where workshop mode listens (address, port), the Host headers it accepts and the URLs to show the room."""
     address: str
     port: int
     hosts: list[str]
@@ -127,6 +130,8 @@ def plan(address: str, port: int) -> Plan:
 
 
 def streamlit_args(p: Plan) -> list[str]:
+    """Streamlit's command-line options for *p*: address, port, allowed hosts, XSRF protection on, no error details for
+    browsers."""
     hosts = [a for h in p.hosts for a in ("--server.allowedHosts", h)]     # a list option: one flag a value
     return ["--server.address", p.address, "--server.port", str(p.port), *hosts,
             "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
@@ -134,6 +139,8 @@ def streamlit_args(p: Plan) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Set the passcode (from $WORKBENCH_PASSCODE, else asked twice on the terminal when there is none or
+    ``--new-passcode``), then replace this process with Streamlit; returns 2 when the passcode cannot be set."""
     from strategy_core.i18n import lang_from_locale, t
     from strategy_core.store.store import default_db_path
     lang = lang_from_locale(os.environ.get("LANG"))

@@ -192,3 +192,14 @@ def test_modules_and_functions_are_small_or_say_why():
                 if n > FUNCTION_LINES and REASON not in (ast.get_docstring(node) or ""):
                     long.append(f"{where}:{node.lineno} {node.name}: {n} lines")
     assert long == []
+
+
+def test_every_public_function_and_class_of_the_core_says_what_it_is():
+    """A newcomer reads the core by its docstrings: every public top-level function and class has one."""
+    missing = []
+    for path in sorted((ROOT / "strategy_core").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        missing += [f"{path.relative_to(ROOT)}:{node.lineno} {node.name}" for node in tree.body
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                    and not node.name.startswith("_") and not ast.get_docstring(node)]
+    assert missing == []

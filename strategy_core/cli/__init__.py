@@ -231,6 +231,8 @@ def build_parser(lang: str = "zh") -> _Parser:
 # -- commands -----------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Create the database file (and its folder) or migrate it, and print its path and schema version — with the backup
+    taken when it was migrated; returns 0."""
     existed = db.exists()
     if not existed and not db.parent.exists():
         try:
@@ -253,6 +255,8 @@ def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Load the demo company as a new workspace and print its id, name and story date, with a note when the plan year's
+    story is only partly told by today; returns 0."""
     store = open_store(db, must_exist=False, clock=args.clock)
     try:
         today = args.clock.today()
@@ -270,6 +274,8 @@ def cmd_demo(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
 
 
 def cmd_workspaces(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Print the live workspaces (newest year first, then by name) as a table or as JSON; refuses to create a missing
+    database file; returns 0."""
     store = open_store(db, must_exist=True, clock=args.clock)
     try:
         rows = store.list_workspaces()

@@ -30,6 +30,7 @@ class CliError(Exception):
 
 
 def workspace_id_arg(lang: str) -> Callable[[str], int]:
+    """An argparse type: a workspace id as an int, refused in *lang* when it is not a whole number."""
     def parse(value: str) -> int:
         try:
             return int(value.strip())
@@ -39,6 +40,7 @@ def workspace_id_arg(lang: str) -> Callable[[str], int]:
 
 
 def date_arg(lang: str) -> Callable[[str], dt.date]:
+    """An argparse type: a date written exactly ``YYYY-MM-DD`` (ten characters), refused in *lang* otherwise."""
     def parse(value: str) -> dt.date:
         text = (value or "").strip()
         try:
@@ -96,6 +98,7 @@ def jsonable(v: Any) -> Any:
 
 
 def dump(data: Any, out: TextIO) -> None:
+    """Write *data* to *out* as indented JSON (through ``jsonable``, non-ASCII kept) and a newline."""
     out.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
@@ -105,9 +108,12 @@ def text_width(s: str) -> int:
 
 
 def pad(s: str, width: int) -> str:
+    """*s* padded with spaces to *width* terminal columns (CJK counts two); a longer *s* is not cut."""
     return s + " " * max(0, width - text_width(s))
 
 
 def short(s: Any, limit: int = 60) -> str:
+    """*s* on one line (runs of white space become one space) and at most *limit* characters, a cut one
+    ending in "…"."""
     s = " ".join(str(s or "").split())
     return s if len(s) <= limit else s[: limit - 1] + "…"

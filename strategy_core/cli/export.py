@@ -23,6 +23,8 @@ EXPORT_FORMATS = ("xlsx", "json")
 
 
 def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
+    """Add ``--workspace`` (required), ``--format`` and ``--out`` (required) to the export command's group; the format
+    is not a ``choices`` list, so ``cmd_export`` can refuse an unknown one in plain words."""
     g.add_argument("--workspace", type=workspace_id_arg(lang), metavar="ID", required=True,
                    help=t("cli.help.export_workspace", lang))
     g.add_argument("--format", default="xlsx", metavar="xlsx|json", help=t("cli.help.export_format", lang))
@@ -30,6 +32,8 @@ def add_arguments(g: argparse._ArgumentGroup, lang: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Write the workspace as an Excel workbook or a JSON document to ``--out`` (temporary file, then rename) and print
+    what was written; returns 0, WorkbenchError for any other format."""
     from strategy_core.exchange.excel.export import export_workbook
     fmt = (args.format or "").strip().lower()
     if fmt not in EXPORT_FORMATS:

@@ -22,6 +22,8 @@ class Refused(Exception):
 
 
 def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Copy the database file into the ``--out`` folder and print the copy's path; CliError when there is no database
+    file; returns 0."""
     from strategy_core.exchange import backup as backups
     if not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
@@ -41,6 +43,8 @@ def _confirm(question: str) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Put the ``--from`` backup in place of the database after a yes on the terminal (or ``--yes``); without either it
+    is refused, and a "no" changes nothing and returns 2 (EXIT_USAGE)."""
     from strategy_core.exchange import backup as backups
     source = Path(args.source).expanduser()
     if not source.is_file():
@@ -69,6 +73,9 @@ def _read_import_file(path: Path) -> bytes:
 
 
 def cmd_import(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Import ``--file``: a JSON export as a new workspace, or (a zip, whatever its name) an edited workbook into
+    ``--workspace``; prints what changes, changes nothing with ``--dry-run``, and raises Refused, listing the
+    problems, when the file is refused."""
     path = Path(args.file).expanduser()
     if not path.is_file():
         raise Refused(t("portable.error.not_file", lang, path=str(path)))

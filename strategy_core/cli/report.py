@@ -62,6 +62,7 @@ def check_report(store: Store, workspace_id: int | None, lang: str) -> list[dict
 
 
 def cmd_check(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Print the ``check`` report as text or JSON; returns 1 when any finding is a fail, else 0."""
     store = open_store(db, must_exist=True, clock=args.clock)
     try:
         report = check_report(store, args.workspace, lang)
@@ -166,6 +167,7 @@ def status_report(store: Store, workspace_id: int | None, as_of: dt.date | None,
 
 
 def cmd_status(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Print the ``status`` report as text or JSON; returns 0, alerts or not."""
     store = open_store(db, must_exist=True, clock=args.clock)
     try:
         report = status_report(store, args.workspace, args.as_of, lang, args.clock.today())

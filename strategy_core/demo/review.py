@@ -95,6 +95,8 @@ def _insert(tx: Tx, wid: int, kind: str, end: dt.date, held: dt.date, summary: s
 
 
 def add_demo(tx: Tx, wid: int, lang: str, year: int, as_of: dt.date, ctx: dict) -> None:
+    """Insert the demo's monthly review of the month before *as_of*'s and quarterly review of the quarter before, each
+    only when that period lies in *year*, with their findings and adjustments."""
     snap = _snapshot(tx, wid, ctx)
     kr = ctx["kr"]
     ind = ctx["indicator"]

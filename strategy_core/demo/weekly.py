@@ -79,6 +79,7 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def add_demo(tx: Tx, wid: int, lang: str, year: int, as_of: dt.date, ctx: dict[str, Any]) -> None:
+    """Insert the demo's weekly plans and daily data reports (see the module docstring)."""
     _weekly(tx, wid, lang, year, as_of, ctx)
     _daily(tx, wid, lang, year, as_of, ctx)
 

@@ -24,6 +24,8 @@ from strategy_core.store.store import Store
 
 @dataclass
 class Restored:
+    """What ``restore`` did: the database now in place and its schema version, the backup it came from, and the copies
+    kept aside; the CLI prints it."""
     path: Path
     source: Path
     version: int                   # the schema version of the database now in place

@@ -64,6 +64,8 @@ INT, NUMBER, STR, BOOL, DATE, DATETIME = "int", "number", "str", "bool", "date",
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a table in the JSON format: name, value type, whether required, what it references and its allowed
+    values; the export and the import both work from it."""
     name: str
     type: str
     required: bool = False
@@ -259,6 +261,7 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def export_json(store: Store, workspace_id: int) -> bytes:
+    """The workspace's JSON document as UTF-8 bytes, in ``dumps``' stable text."""
     return dumps(export_data(store, workspace_id)).encode("utf-8")
 
 

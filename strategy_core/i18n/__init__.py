@@ -18,6 +18,8 @@ _HERE = Path(__file__).parent
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
+    """The flat catalog of *lang* (its JSON files merged, read once); ValueError for an unknown language or a key
+    defined in two files."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
     merged: dict[str, str] = {}

@@ -34,6 +34,8 @@ def perspectives_of(ws: dict[str, Any]) -> list[str]:
 
 
 def set_perspectives(store: Store, workspace_id: int, perspectives: list[str], actor: str | None = None) -> None:
+    """Save the perspectives the workspace uses, in map order; financial, customer and process are required, and
+    learning cannot be dropped while a live indicator stands in it (ValidationError)."""
     bad = [p for p in perspectives if p not in PERSPECTIVES]
     missing = [p for p in REQUIRED_PERSPECTIVES if p not in perspectives]
     if bad:
@@ -52,6 +54,8 @@ def set_perspectives(store: Store, workspace_id: int, perspectives: list[str], a
 # -- indicators ---------------------------------------------------------------------------
 
 def clean_indicator(data: dict[str, Any], *, perspectives: list[str]) -> dict[str, Any]:
+    """The indicator fields of *data*, checked (the perspective among *perspectives*; a % target within 0–100);
+    ValidationError listing every problem."""
     c = F.collect()
     c("perspective", F.choice, data.get("perspective"), tuple(perspectives))
     c("name", F.text, data.get("name"), required=True)
@@ -72,6 +76,8 @@ def clean_indicator(data: dict[str, Any], *, perspectives: list[str]) -> dict[st
 
 
 def list_indicators(store: Store, workspace_id: int, *, retired: bool = False) -> list[dict[str, Any]]:
+    """The workspace's live indicators in position order: the watched ones, or with *retired* only the retired ones (the
+    trash left out)."""
     rows = store.rows("indicator", workspace_id)
     return [r for r in rows if (r["retired_at"] is not None) == retired]
 
@@ -95,6 +101,8 @@ def _kr_ids(data: dict[str, Any], valid: set[int]) -> list[int]:
 
 
 def add_indicator(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add an indicator at the end, linked to the KRs in ``key_result_ids``; returns its id (ValidationError for bad
+    fields or an unknown KR)."""
     ws = store.get_workspace(workspace_id)
     row = clean_indicator(data, perspectives=perspectives_of(ws))
     krs = _kr_ids(data, {k["id"] for k in store.rows("key_result", workspace_id)})
@@ -153,6 +161,7 @@ def retire_indicator(store: Store, indicator_id: int, reason: str, actor: str | 
 
 @lru_cache(maxsize=1)
 def templates() -> dict[str, Any]:
+    """The industry templates from data/bsc_templates.json, by key (read once)."""
     return json.loads(TEMPLATE_FILE.read_text(encoding="utf-8"))["templates"]
 
 
@@ -201,11 +210,14 @@ def apply_template(store: Store, workspace_id: int, key: str, lang: str, actor: 
 # -- the strategy map ----------------------------------------------------------------------------
 
 def node_perspective(kind: str, node: dict[str, Any]) -> str | None:
+    """The perspective a strategy-map node stands in (*kind* is not looked at)."""
     return node.get("perspective")
 
 
 def clean_link(data: dict[str, Any], nodes: dict[tuple[str, int], dict[str, Any]],
                links: list[dict[str, Any]]) -> dict[str, Any]:
+    """A cause → effect link between two map *nodes*, checked: both must exist, differ, and not be linked that way
+    already (a link against the map is allowed; ``check_map`` warns of it)."""
     c = F.collect()
     cause = (data.get("cause_kind"), data.get("cause_id"))
     effect = (data.get("effect_kind"), data.get("effect_id"))
@@ -235,12 +247,14 @@ def map_nodes(store: Store, workspace_id: int) -> dict[tuple[str, int], dict[str
 
 
 def add_link(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add a strategy-map link (checked by ``clean_link``); returns its id."""
     row = clean_link(data, map_nodes(store, workspace_id), store.rows("strategy_link", workspace_id))
     with store.transaction(workspace_id, "map.link", actor) as tx:
         return tx.insert("strategy_link", {**row, "workspace_id": workspace_id})
 
 
 def delete_link(store: Store, link_id: int, actor: str | None = None) -> None:
+    """Move a strategy-map link to the trash."""
     link = store.row("strategy_link", link_id)
     with store.transaction(link["workspace_id"], "map.unlink", actor) as tx:
         tx.trash("strategy_link", [link_id], tx.txn)

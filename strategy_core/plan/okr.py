@@ -24,11 +24,13 @@ KR_TRACKING_FIELDS = ("committed", "weight")  # how the KR is measured (SPEC §7
 
 
 def parent_level(level: str) -> str | None:
+    """The level an objective of *level* aligns to (None for company); ValueError for an unknown level."""
     i = LEVELS.index(level)
     return LEVELS[i - 1] if i > 0 else None
 
 
 def infer_direction(baseline: float | None, target: float | None) -> str | None:
+    """Which way *baseline* → *target* goes, up or down; None when either is missing or they are equal."""
     if baseline is None or target is None or baseline == target:
         return None
     return "up" if target > baseline else "down"
@@ -61,6 +63,9 @@ def alignment_cycle(objective_id: int | None, kr_id: int, objectives: Iterable[d
 def clean_objective(data: dict[str, Any], *, year: int, objective_id: int | None,
                     objectives: Iterable[dict] | Mapping[int, dict],
                     krs: Iterable[dict] | Mapping[int, dict]) -> dict[str, Any]:
+    """The objective fields of *data*, checked; the period defaults to the whole plan *year*. An alignment must name a
+    known KR, not one of the objective's own, never for a company objective and without a cycle; ValidationError
+    listing every problem."""
     c = F.collect()
     level = c("level", F.choice, data.get("level"), LEVELS)
     c("title", F.text, data.get("title"), required=True)
@@ -93,6 +98,9 @@ def clean_objective(data: dict[str, Any], *, year: int, objective_id: int | None
 
 
 def clean_key_result(data: dict[str, Any], *, year: int) -> dict[str, Any]:
+    """The KR fields of *data*, checked; the direction is inferred from baseline → target when not given, ``committed``
+    defaults to True and ``weight`` to 1, and the band is kept only for a band KR; ValidationError listing every
+    problem."""
     c = F.collect()
     c("statement", F.text, data.get("statement"), required=True, max_len=F.TEXT_MAX)
     c("metric", F.text, data.get("metric"))
@@ -143,14 +151,17 @@ def clean_key_result(data: dict[str, Any], *, year: int) -> dict[str, Any]:
 # -- service ------------------------------------------------------------------------
 
 def list_objectives(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's objectives in position order (the trash left out)."""
     return store.rows("objective", workspace_id)
 
 
 def list_key_results(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's KRs in position order (the trash left out)."""
     return store.rows("key_result", workspace_id)
 
 
 def add_objective(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add an objective at the end (checked by ``clean_objective``); returns its id."""
     ws = store.get_workspace(workspace_id)
     row = clean_objective(data, year=ws["year"], objective_id=None,
                           objectives=list_objectives(store, workspace_id), krs=list_key_results(store, workspace_id))
@@ -182,6 +193,8 @@ def delete_objective(store: Store, objective_id: int, actor: str | None = None) 
 
 
 def add_key_result(store: Store, objective_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add a KR at the end under *objective_id*, taking the objective's owner and team unless *data* gives them; returns
+    its id."""
     o = store.row("objective", objective_id)
     ws = store.get_workspace(o["workspace_id"])
     row = clean_key_result({"owner": o.get("owner"), "team": o.get("team"), **data}, year=ws["year"])
@@ -205,6 +218,7 @@ def update_key_result(store: Store, kr_id: int, data: dict[str, Any], actor: str
 
 
 def delete_key_result(store: Store, kr_id: int, actor: str | None = None) -> None:
+    """Move one KR to the trash; its check-ins, indicator links and the objectives aligned to it stay as they are."""
     k = store.row("key_result", kr_id)
     with store.transaction(k["workspace_id"], "key_result.delete", actor) as tx:
         tx.trash("key_result", [kr_id], tx.txn)

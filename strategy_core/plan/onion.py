@@ -29,11 +29,14 @@ TOLERANCE = 0.5
 
 
 def layer_of(depth: int) -> str:
+    """The layer of a node at *depth*: 0 financial, 1 business, 2 and below channel."""
     return LAYERS[min(depth, 2)]
 
 
 @dataclass
 class NodeResult:
+    """One line of the onion as ``compute`` derives it: its monthly, annual and daily amounts, the volume plan, its
+    children's total and whether it has a gap."""
     node: dict[str, Any]
     depth: int
     layer: str
@@ -48,6 +51,8 @@ class NodeResult:
 
 @dataclass
 class OnionResult:
+    """The whole onion as ``compute`` derives it: every line's numbers, their depth-first order, the root, the findings
+    and the day basis the daily amounts use."""
     nodes: dict[int, NodeResult]
     order: list[int]      # depth-first, for tables
     root_id: int | None
@@ -70,6 +75,8 @@ def _daily(monthly: float, ws: dict[str, Any]) -> float:
 
 
 def days_basis_count(ws: dict[str, Any]) -> int:
+    """The days a year counts on the workspace's day basis: 360 (month_30, the default), its trading days (default 250),
+    or the calendar year's 365 or 366."""
     basis = ws.get("day_basis") or "month_30"
     if basis == "month_30":
         return 360
@@ -210,6 +217,7 @@ def clean_node(data: dict[str, Any], *, is_root: bool, key_result_ids: set[int])
 # -- service ------------------------------------------------------------------------
 
 def list_nodes(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's onion lines in position order (the trash left out)."""
     return store.rows("onion_node", workspace_id)
 
 
@@ -219,6 +227,8 @@ def _kr_ids(store: Store, workspace_id: int) -> set[int]:
 
 def add_node(store: Store, workspace_id: int, parent_id: int | None, data: dict[str, Any],
              actor: str | None = None) -> int:
+    """Add a line at the end under *parent_id* (None: the root), refusing a second root or an unknown parent; returns
+    its id."""
     nodes = list_nodes(store, workspace_id)
     ids = {n["id"] for n in nodes}
     is_root = parent_id is None
@@ -243,6 +253,7 @@ def update_node(store: Store, node_id: int, data: dict[str, Any], actor: str | N
 
 
 def subtree_ids(nodes: list[dict[str, Any]], node_id: int) -> list[int]:
+    """*node_id* and the ids of every node below it in *nodes* (the node first)."""
     kids: dict[int, list[int]] = {}
     for n in nodes:
         if n.get("parent_id") is not None:

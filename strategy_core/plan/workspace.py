@@ -39,10 +39,12 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def days_in_year(year: int) -> int:
+    """366 in a leap year, else 365."""
     return 366 if calendar.isleap(year) else 365
 
 
 def create(store: Store, data: dict[str, Any], actor: str | None = None) -> int:
+    """Create a workspace from *data* (checked by ``clean``); returns its id."""
     row = clean(data)
     with store.transaction(None, "workspace.create", actor) as tx:
         return store.insert_workspace(tx, row)
@@ -59,6 +61,7 @@ def update(store: Store, workspace_id: int, data: dict[str, Any], actor: str | N
 
 
 def rename(store: Store, workspace_id: int, name: str, actor: str | None = None) -> None:
+    """Give the workspace a new name (checked as ``update`` checks it)."""
     update(store, workspace_id, {"name": name}, actor)
 
 
@@ -70,6 +73,7 @@ def delete(store: Store, workspace_id: int, actor: str | None = None) -> None:
 
 
 def restore(store: Store, workspace_id: int, actor: str | None = None) -> None:
+    """Take a workspace out of the trash (its content never left it)."""
     with store.transaction(workspace_id, "workspace.restore", actor) as tx:
         tx.update("workspace", workspace_id, {"deleted_at": None, "deleted_batch": None})
 

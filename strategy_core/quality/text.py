@@ -28,6 +28,7 @@ def alternation(words: Iterable[str], inflect: bool = True) -> str:
 
 
 def words_re(words: Iterable[str], inflect: bool = True) -> re.Pattern:
+    """A pattern matching any of *words* as whole words (see ``alternation``)."""
     return re.compile(r"\b(?:" + alternation(words, inflect) + r")\b")
 
 
@@ -89,6 +90,7 @@ LATIN_WORD_RE = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
 def is_blank(v: Any) -> bool:
+    """Whether a field holds nothing: None, NaN, an empty collection or a string of only white space."""
     if v is None:
         return True
     if isinstance(v, float) and math.isnan(v):
@@ -104,6 +106,8 @@ def normalised(v: Any) -> str:
 
 
 def number_in(v: Any) -> float | None:
+    """A field's number (a numeric string too, with thousands commas and a trailing % dropped: "40%" is 40), or None; a
+    bool is not a number."""
     if is_blank(v) or isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
@@ -117,6 +121,7 @@ def number_in(v: Any) -> float | None:
 
 
 def fmt_number(x: float | None) -> str:
+    """*x* as a finding shows it: a whole number without ".0", else in ``g`` format; "" for None."""
     return "" if x is None else (str(int(x)) if float(x).is_integer() else f"{x:g}")
 
 
@@ -150,10 +155,13 @@ def find_number(text: str, strict: bool = False) -> str | None:
 
 
 def strip_time(text: str) -> str:
+    """*text* with every time expression (Q3, 2026年, end of year, 月底 …) replaced by a space, so its numbers are not
+    taken for a measure."""
     return TIME_RE.sub(" ", text)
 
 
 def is_cjk(ch: str) -> bool:
+    """Whether *ch* is a CJK unified ideograph (the basic block or extension A)."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
@@ -186,6 +194,7 @@ def id_list(v: Any) -> list:
 
 
 def as_date(v: Any) -> date | None:
+    """A date from a date, a datetime or an ISO string (its first ten characters); anything else is None."""
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, date):
@@ -200,6 +209,8 @@ def as_date(v: Any) -> date | None:
 
 def make_finding(rule: str, sev: str, entity: str, eid: Any, code: str, fld: str | None,
              **params: Any) -> Finding:
+    """A quality finding: its message is the catalog key ``quality.<rule>.<code>`` and its example
+    ``quality.example.<rule>``."""
     return Finding(rule=rule, severity=sev, entity=entity, entity_id=eid,
                    message=f"quality.{rule}.{code}", params=params, field=fld,
                    example=f"quality.example.{rule}")

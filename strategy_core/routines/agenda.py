@@ -100,6 +100,7 @@ class Timer:
 
 
 def running(sessions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The session started and not finished (the latest started, should there be several), or None."""
     live = [s for s in sessions if s.get("started_at") is not None and s.get("finished_at") is None]
     return max(live, key=lambda s: s["started_at"]) if live else None
 
@@ -138,6 +139,7 @@ def _next_position(tx, workspace_id: int, day: int) -> int:
 
 
 def add_session(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add a session (checked by ``clean``) at the end of its day; returns its id."""
     store.get_workspace(workspace_id)
     row = clean(data)
     with store.transaction(workspace_id, "agenda.add", actor) as tx:
@@ -247,6 +249,7 @@ def start_next(store: Store, workspace_id: int, now: dt.datetime, actor: str | N
 
 def finish(store: Store, session_id: int, now: dt.datetime, actor: str | None = None, *,
            seen: dict[str, Any] | None = None) -> None:
+    """Stop a session's countdown at *now* (*seen* as in ``start``)."""
     row = _session(store, session_id)
     with store.transaction(row["workspace_id"], "agenda.finish", actor) as tx:
         tx.update(TABLE, session_id, {"finished_at": now}, seen=row if seen is None else seen)

@@ -48,10 +48,12 @@ WEEKDAY_KEYS = tuple(f"daily.weekday.{n}" for n in range(7))
 
 
 def is_working_day(day: dt.date) -> bool:
+    """Whether *day* is Monday to Friday (holidays are not known)."""
     return day.weekday() < 5
 
 
 def person_key(name: str | None) -> str:
+    """How two spellings of one owner compare: case and extra spaces do not matter (full and half width do)."""
     return " ".join((name or "").split()).casefold()
 
 
@@ -96,10 +98,13 @@ def due_indicators(indicators: list[dict], readings: list[dict], day: dt.date,
 # -- reports ----------------------------------------------------------------------------------------
 
 def list_reports(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's daily reports by day (the trash left out)."""
     return store.rows("daily_report", workspace_id)
 
 
 def find_report(reports: list[dict], day: dt.date, owner: str | None = None) -> dict[str, Any] | None:
+    """The report of *day* for *owner* (None: the whole company's), owners matched by ``person_key``; None when there is
+    none."""
     key = person_key(owner)
     return next((r for r in reports if r["day"] == day and person_key(r.get("owner")) == key), None)
 
@@ -110,6 +115,7 @@ def report_readings(readings: list[dict], report_id: int) -> dict[int, dict]:
 
 
 def reading_status(indicator: dict, value: float | None) -> str:
+    """The status of *value* against the indicator's comparator, target and band: green, yellow, red or no_data."""
     return measure.indicator_status(indicator["comparator"], indicator["target"], indicator.get("band"), value)
 
 
@@ -134,6 +140,8 @@ def report_rows(indicators: list[dict], readings: list[dict], report: dict | Non
 
 
 def clean_report(data: dict[str, Any], *, year: int, today: dt.date) -> dict[str, Any]:
+    """A report's day, owner and note, checked: the day in the plan *year* and not after *today*; ValidationError
+    listing every problem."""
     c = F.collect()
     day = c("day", F.date, data.get("day"), required=True, year=year)
     if day is not None and day > today:
@@ -351,6 +359,8 @@ def missing_days(reports: list[dict], year: int, until: dt.date, *, since: dt.da
 
 
 def first_report_day(reports: list[dict], owner: str | None = None) -> dt.date | None:
+    """The day of the earliest report, draft or submitted, that covers *owner* (the whole company's count for everyone);
+    None when there is none."""
     days = _covered(reports, owner, submitted=False)
     return min(days) if days else None
 

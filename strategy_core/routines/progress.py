@@ -24,6 +24,7 @@ __all__ = ["DONE", "IN_PROGRESS", "NOT_STARTED", "Part", "Step", "Overview", "ov
 
 @dataclass
 class Step:
+    """One step of the 7-day setup and its parts; not started until a part is, done when every part is."""
     key: str                 # decoding | bsc | templates | risks | loop
     days: str                # "1–2", "3–4", "5–6", "7", "loop"
     parts: list[Part] = field(default_factory=list)
@@ -37,6 +38,8 @@ class Step:
 
 @dataclass
 class Overview:
+    """The 7-day overview of a workspace: its steps, the onion and OKR quality findings, the OKR strength, and the next
+    step to work on."""
     steps: list[Step]
     onion_findings: list[Finding]
     quality_findings: list[Finding]
@@ -60,6 +63,7 @@ def _count(fs: list[Finding], sev: str) -> int:
 
 
 def onion_part(nodes: list[dict], result: onion.OnionResult) -> Part:
+    """Day 1–2's onion part: done with a root, a business line and a channel and no failing finding."""
     depths = [r.depth for r in result.nodes.values()]
     missing = []
     if result.root is None:
@@ -74,6 +78,8 @@ def onion_part(nodes: list[dict], result: onion.OnionResult) -> Part:
 
 
 def okr_part(objectives: list[dict], krs: list[dict], findings: list[Finding]) -> Part:
+    """Day 1–2's OKR part: done with objectives on all three levels, an owner on at least one KR and no failing quality
+    finding."""
     levels = {o["level"] for o in objectives}
     missing = [f"progress.missing.okr_{lvl}" for lvl in okr.LEVELS if lvl not in levels]
     if objectives and not any(k.get("owner") for k in krs):
@@ -85,6 +91,8 @@ def okr_part(objectives: list[dict], krs: list[dict], findings: list[Finding]) -
 
 
 def scorecard_part(ws: dict, indicators: list[dict]) -> Part:
+    """Day 3–4's scorecard part: done when every perspective the workspace uses has an indicator and at least one
+    indicator has an owner."""
     persp = set(bsc.perspectives_of(ws))
     covered = {i["perspective"] for i in indicators}
     missing = [f"progress.missing.bsc_{p}" for p in bsc.PERSPECTIVES if p in persp and p not in covered]
@@ -95,6 +103,7 @@ def scorecard_part(ws: dict, indicators: list[dict]) -> Part:
 
 
 def map_part(links: list[dict], findings: list[Finding]) -> Part:
+    """Day 3–4's strategy-map part: done with at least one link and no failing map finding."""
     fails = _count(findings, FAIL)
     missing = [] if links else ["progress.missing.map_links"]
     status = NOT_STARTED if not links else (DONE if not fails else IN_PROGRESS)

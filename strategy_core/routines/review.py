@@ -115,6 +115,7 @@ class Response:
 
 
 def live_reviews(store: Store, wid: int) -> list[dict[str, Any]]:
+    """The workspace's reviews by the day held (the trash left out)."""
     return store.rows("review", wid)
 
 
@@ -156,6 +157,7 @@ def responses_due(store: Store, wid: int, kind: str, period_end: dt.date,
 # -- saving, listing, changing minutes ---------------------------------------------------------------------
 
 def find_review(store: Store, wid: int, kind: str, period_end: dt.date) -> dict[str, Any] | None:
+    """The review of *kind* for the period that holds *period_end*, or None."""
     _, end = period_bounds(kind, period_end)
     return next((r for r in live_reviews(store, wid) if r["kind"] == kind and r["period_end"] == end), None)
 
@@ -306,6 +308,7 @@ def _write_entries(tx: Tx, wid: int, rid: int, findings: list[tuple[PrepRow, str
 
 
 def set_adjustment_status(store: Store, adjustment_id: int, status: str, actor: str | None = None) -> None:
+    """Set an adjustment's status (open or done); ValidationError for any other."""
     a = store.row("adjustment", adjustment_id)
     status = F.choice("adjustment_status", status, ADJUSTMENT_STATUSES)
     with store.transaction(a["workspace_id"], "review.adjustment_status", actor) as tx:
@@ -332,6 +335,7 @@ def delete_review(store: Store, review_id: int, actor: str | None = None) -> int
 
 @dataclass
 class Minute:
+    """One review as ``minutes`` returns it, with its findings (in position order) and its adjustments."""
     review: dict[str, Any]
     findings: list[dict[str, Any]]
     adjustments: list[dict[str, Any]]
@@ -420,6 +424,8 @@ def next_year_conflicts(store: Store, wid: int, name: str) -> list[dict[str, Any
 
 @dataclass
 class NextYear:
+    """What ``next_year`` did: the new workspace, the workspaces it replaced, and how many KRs were rebased and are left
+    to fill."""
     workspace_id: int
     replaced: list[int]          # workspaces moved to the trash first
     rebased: int                 # KRs whose baseline became last year's final value

@@ -20,6 +20,7 @@ EPS = 1e-9
 # -- periods ---------------------------------------------------------------------------------------
 
 def as_date(x: Any) -> dt.date:
+    """``measure.as_date`` that will not take None: TypeError instead."""
     out = measure.as_date(x)
     if out is None:
         raise TypeError("a date is needed")
@@ -100,6 +101,7 @@ class PrepRow:
 
 
 def subject_key(kind: str, id_: Any) -> str:
+    """A finding's subject as one key, "key_result:12" or "indicator:7"."""
     return f"{kind}:{int(id_)}"
 
 
@@ -157,6 +159,7 @@ def moved_against(comparator: str, start: float, end: float) -> float:
 
 
 def relative_gap(diff: float, base: float | None) -> float:
+    """*diff* as a share of *base*'s size; with no base (None or 0), *diff* itself."""
     return diff / abs(base) if base else diff
 
 

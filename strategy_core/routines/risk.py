@@ -154,10 +154,12 @@ def clean_plan(data: dict[str, Any]) -> dict[str, Any]:
 # -- service ------------------------------------------------------------------------------------------
 
 def list_risks(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's risks in register (position) order (the trash left out)."""
     return store.rows("risk", workspace_id)
 
 
 def list_plans(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's risk plans by risk id, then label (the trash left out)."""
     return store.rows("risk_plan", workspace_id)
 
 
@@ -175,6 +177,7 @@ def _other_top(store: Store, workspace_id: int, risk_id: int | None) -> list[str
 
 
 def add_risk(store: Store, workspace_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add a risk (checked by ``clean_risk``: a fourth TOP risk is refused) at the end; returns its id."""
     store.get_workspace(workspace_id)
     row = clean_risk(data, targets=_targets(store, workspace_id), other_top=_other_top(store, workspace_id, None))
     with store.transaction(workspace_id, "risk.add", actor) as tx:
@@ -241,6 +244,7 @@ def set_plan(store: Store, risk_id: int, label: str, data: dict[str, Any], actor
 
 
 def delete_plan(store: Store, risk_id: int, label: str, actor: str | None = None) -> None:
+    """Move plan *label* (A, B or C) of a risk to the trash; nothing when the risk has no such plan."""
     r = store.row("risk", risk_id)
     have = plans_of(list_plans(store, r["workspace_id"]), risk_id).get(_label(label))
     if have is None:
@@ -307,6 +311,8 @@ def trigger_reading(risk: dict[str, Any], board: measure.Board) -> tuple[float |
 
 
 def is_fired(risk: dict[str, Any], board: measure.Board) -> bool:
+    """Whether the latest value of the risk's trigger on the board meets its comparator against the trigger value; False
+    without a trigger or a value."""
     value, _ = trigger_reading(risk, board)
     comparator, limit = risk.get("trigger_comparator"), risk.get("trigger_value")
     if value is None or comparator is None or limit is None:

@@ -13,6 +13,8 @@ NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 
 @dataclass
 class Part:
+    """One area's share of a 7-day step: its status, what is filled (counts), what is missing (catalog keys), its fails
+    and warnings, and the page that does it."""
     key: str                 # catalog suffix and page url path, e.g. "onion"
     status: str
     filled: dict[str, int]   # what is there (counts)

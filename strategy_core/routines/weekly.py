@@ -46,10 +46,12 @@ ITEM_COLUMNS = ("text", "key_result_id", "kr_value", "done")
 # -- weeks and people --------------------------------------------------------------------------
 
 def monday_of(day: dt.date) -> dt.date:
+    """The Monday of *day*'s week (the week starts on Monday)."""
     return day - dt.timedelta(days=day.weekday())
 
 
 def week_end(week_start: dt.date) -> dt.date:
+    """The Sunday six days after *week_start*."""
     return week_start + dt.timedelta(days=6)
 
 
@@ -82,6 +84,7 @@ def people(objectives: list[dict], krs: list[dict], plans: list[dict] | None = N
 
 
 def kr_owners(krs: list[dict]) -> list[str]:
+    """The KR owners in KR order, each person once (matched by ``person_key``, the first spelling kept)."""
     out: dict[str, str] = {}
     for k in krs:
         if k.get("owner") and k["owner"].strip():
@@ -90,6 +93,7 @@ def kr_owners(krs: list[dict]) -> list[str]:
 
 
 def owned_krs(krs: list[dict], person: str) -> list[dict]:
+    """The KRs whose owner is *person* (matched by ``person_key``)."""
     key = person_key(person)
     return [k for k in krs if k.get("owner") and person_key(k["owner"]) == key]
 
@@ -210,6 +214,8 @@ def clean_items(items: list[dict[str, Any]], *, krs: dict[int, dict], week_start
 
 def list_plans(store: Store, workspace_id: int, *, person: str | None = None,
                week_start: dt.date | None = None) -> list[dict[str, Any]]:
+    """The workspace's weekly plans, oldest week first, then by person (the trash left out); only *person*'s and only
+    the week holding *week_start* when given."""
     rows = store.rows("weekly_plan", workspace_id)
     if person is not None:
         rows = [p for p in rows if person_key(p["person"]) == person_key(person)]
@@ -219,6 +225,7 @@ def list_plans(store: Store, workspace_id: int, *, person: str | None = None,
 
 
 def find_plan(plans: list[dict], person: str, week_start: dt.date) -> dict[str, Any] | None:
+    """The plan of *person* (matched by ``person_key``) for the week holding *week_start*, or None."""
     key, monday = person_key(person), monday_of(week_start)
     return next((p for p in plans if person_key(p["person"]) == key and p["week_start"] == monday), None)
 

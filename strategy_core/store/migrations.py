@@ -20,6 +20,8 @@ MIGRATIONS: list[tuple[int, str, Step]] = []
 
 
 def migration(version: int, name: str):
+    """Register the decorated function as schema step *version* called *name*; each step must be numbered one above the
+    step declared before it."""
     def register(fn: Step) -> Step:
         assert not MIGRATIONS or MIGRATIONS[-1][0] == version - 1, "migrations must be numbered in order"
         MIGRATIONS.append((version, name, fn))
@@ -262,6 +264,7 @@ LATEST = MIGRATIONS[-1][0]
 
 
 def current_version(c: duckdb.DuckDBPyConnection) -> int:
+    """The database's schema version: the highest applied step, 0 when there is no version table or none."""
     has = c.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     ).fetchall()[0][0]
@@ -272,6 +275,7 @@ def current_version(c: duckdb.DuckDBPyConnection) -> int:
 
 
 def pending(c: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[tuple[int, str, Step]]:
+    """The steps above the database's version, up to *upto* (default: the latest), in order."""
     v = current_version(c)
     top = LATEST if upto is None else upto
     return [m for m in MIGRATIONS if v < m[0] <= top]

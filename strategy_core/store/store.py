@@ -511,6 +511,7 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
 
 
 def default_db_path() -> Path:
+    """$WORKBENCH_DB when set, else data/workbench.duckdb in the project folder."""
     env = os.environ.get("WORKBENCH_DB")
     if env:
         return Path(env)

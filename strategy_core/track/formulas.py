@@ -212,6 +212,8 @@ def forecast(points: Sequence[tuple[dt.date, float]], deadline: dt.date | None, 
 
 @dataclass
 class KRStatus:
+    """Where one KR stands on a day: latest value, progress against its pace, status, forecast and alert; one entry of
+    the board."""
     current: float | None           # latest value on or before `on`
     last_date: dt.date | None
     progress: float | None          # unclamped, see kr_progress
@@ -335,6 +337,8 @@ def previous_period(p: dt.date, frequency: str | None) -> dt.date:
 
 @dataclass
 class IndicatorState:
+    """Where one indicator stands on a day: latest reading, status, achievement, red streak and per-period history; one
+    entry of the board."""
     latest: float | None
     last_date: dt.date | None
     status: str                      # green | yellow | red | no_data | outdated

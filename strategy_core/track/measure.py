@@ -173,6 +173,8 @@ def indicator_state(indicator: dict, readings: Iterable[dict], on: dt.date) -> I
 
 @dataclass
 class ObjectiveRollup:
+    """An objective measured from its KRs: the weight-averaged score and bar of those with data, how far behind, and its
+    status."""
     id: Any
     score: float | None        # weighted mean of its KRs' scores (KRs with data); None when none has data
     expected: float | None     # weighted mean of those KRs' expectation (the bar today)
@@ -185,6 +187,8 @@ class ObjectiveRollup:
 
 @dataclass
 class Board:
+    """Everything the monitoring board shows on one day: every KR, objective and watched indicator measured, the ranking
+    (most behind first) and the alerts."""
     on: dt.date
     krs: dict[Any, KRStatus]
     objectives: dict[Any, ObjectiveRollup]

@@ -37,6 +37,8 @@ def _clean_value(c: F.Collector, data: dict[str, Any], unit: str | None) -> None
 
 
 def clean_check_in(data: dict[str, Any], *, kr: dict[str, Any], year: int) -> dict[str, Any]:
+    """A check-in's date (in the plan *year*), value (plausible for the KR's unit), confidence (whole, 0–10) and note,
+    checked; ValidationError listing every problem."""
     c = F.collect()
     c("date", F.date, data.get("date"), required=True, year=year)
     _clean_value(c, data, kr.get("unit"))
@@ -51,6 +53,8 @@ def clean_check_in(data: dict[str, Any], *, kr: dict[str, Any], year: int) -> di
 
 
 def clean_reading(data: dict[str, Any], *, indicator: dict[str, Any], year: int) -> dict[str, Any]:
+    """A reading's date (in the plan *year*), value (plausible for the indicator's unit) and comment, checked;
+    ValidationError listing every problem."""
     c = F.collect()
     c("date", F.date, data.get("date"), required=True, year=year)
     _clean_value(c, data, indicator.get("unit"))
@@ -61,10 +65,12 @@ def clean_reading(data: dict[str, Any], *, indicator: dict[str, Any], year: int)
 
 
 def list_check_ins(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's check-ins, oldest first (the trash left out)."""
     return store.rows("check_in", workspace_id)
 
 
 def list_readings(store: Store, workspace_id: int) -> list[dict[str, Any]]:
+    """The workspace's readings, oldest first (the trash left out)."""
     return store.rows("reading", workspace_id)
 
 
@@ -79,6 +85,7 @@ def readings_of(store: Store, indicator_id: int) -> list[dict[str, Any]]:
 
 
 def add_check_in(store: Store, kr_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add a check-in to a KR (checked by ``clean_check_in``); returns its id."""
     kr = store.row("key_result", kr_id)
     ws = store.get_workspace(kr["workspace_id"])
     row = clean_check_in(data, kr=kr, year=ws["year"])
@@ -87,6 +94,8 @@ def add_check_in(store: Store, kr_id: int, data: dict[str, Any], actor: str | No
 
 
 def add_reading(store: Store, indicator_id: int, data: dict[str, Any], actor: str | None = None) -> int:
+    """Add a reading to an indicator (checked by ``clean_reading``; a retired indicator is not refused);
+    returns its id."""
     ind = store.row("indicator", indicator_id)
     ws = store.get_workspace(ind["workspace_id"])
     row = clean_reading(data, indicator=ind, year=ws["year"])
@@ -95,6 +104,7 @@ def add_reading(store: Store, indicator_id: int, data: dict[str, Any], actor: st
 
 
 def delete_entry(store: Store, table: str, entry_id: int, actor: str | None = None) -> None:
+    """Move one check-in or reading (*table* ``check_in`` or ``reading``) to the trash."""
     assert table in ("check_in", "reading")
     row = store.row(table, entry_id)
     with store.transaction(row["workspace_id"], f"{table}.delete", actor) as tx:

@@ -18,6 +18,8 @@ INDICATOR_STATUSES = ("red", "yellow", "green")
 
 @dataclass(frozen=True)
 class BoardView:
+    """The monitoring board's lookups and orders for one snapshot and day, as ``build`` makes them: rows by id, the
+    filters' choices, the KRs and indicators furthest behind first, the drill-down."""
     objectives: dict[int, dict]               # id → row
     krs: dict[int, dict]
     indicators: dict[int, dict]
@@ -110,4 +112,5 @@ def page_slice(total: int, size: int, page: int) -> tuple[int, int]:
 
 
 def pages(total: int, size: int) -> int:
+    """How many pages *total* items take, *size* to a page (at least one)."""
     return max(1, -(-total // size))

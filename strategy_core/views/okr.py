@@ -26,6 +26,7 @@ def worst(findings: Iterable[Finding], ids: Iterable[int]) -> dict[int, str]:
 
 
 def krs_of(krs: list[dict], objective_id: int) -> list[dict]:
+    """The KRs of one objective, in the order of *krs*."""
     return [k for k in krs if k["objective_id"] == objective_id]
 
 

@@ -20,6 +20,8 @@ KINDS = ("objective", "onion", "perspective", "risk", "finding")
 
 @dataclass(frozen=True)
 class Slide:
+    """One screen of the presenter view: the item, what it holds (each row with its status) and, for an editable item,
+    the stored row an edit saves against."""
     kind: str                       # one of KINDS
     key: str                        # stable across reruns: kind and id (or layer / perspective code)
     head: dict[str, Any]            # the item itself (a row, or {"layer": …} / {"perspective": …})

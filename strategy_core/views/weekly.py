@@ -9,6 +9,7 @@ from strategy_core.numbers import format_number
 
 
 def day(d: dt.date | None) -> str:
+    """*d* as YYYY-MM-DD, "—" when there is none."""
     return d.isoformat() if d else "—"
 
 

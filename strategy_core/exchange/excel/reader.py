@@ -93,6 +93,8 @@ class ImportRefused(WorkbenchError):
 
 @dataclass(frozen=True)
 class Limits:
+    """How much of a workbook the reader takes (bytes, inflation, sheets, rows, columns, cells, seconds); a file past
+    any of them is refused, so a hostile file cannot exhaust the machine."""
     max_bytes: int = 20 * MB            # the file as uploaded
     max_unzipped: int = 200 * MB        # all parts inflated, declared and actual
     max_ratio: int = 250                # inflated / compressed size of one member (above RATIO_FLOOR)
@@ -105,6 +107,7 @@ class Limits:
 
 @dataclass
 class SheetData:
+    """One worksheet as read: its name and its rows, each (row number, values from column A)."""
     name: str
     rows: list[tuple[int, tuple]] = field(default_factory=list)   # (row number, values from column A)
 

@@ -20,6 +20,8 @@ from strategy_core.track import measure, monitor
 
 @dataclass
 class Context:
+    """What building a sheet's rows needs: the store, the workspace, the language and the day measured on; the snapshot
+    and the board are read only when a sheet asks for them."""
     store: Store
     wid: int
     ws: dict[str, Any]

@@ -16,6 +16,8 @@ IMPORTABLE = SHEETS[:-1]     # the board is measured, not typed: an import skips
 
 @dataclass(frozen=True)
 class Col:
+    """One column of a template: its key, header, kind of value (number format), allowed words and whether its cell is
+    coloured by status; the export writes it and the import recognises it."""
     key: str
     label: str                          # catalog key of the header
     kind: str = "text"                  # text | long | money | gap | number | pct | pct100 | date | datetime | int | id

@@ -25,14 +25,18 @@ def norm(value: Any) -> str:
 
 @lru_cache(maxsize=100_000)
 def norm_text(s: str) -> str:
+    """``norm`` for a string (cached): NFKC width-folded, runs of white space made one space, trimmed, case-folded."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", s)).strip().casefold()
 
 
 def blank(v: Any) -> bool:
+    """Whether a cell is empty: None, a string of only white space, or NaN."""
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
 
 
 def same(a: Any, b: Any) -> bool:
+    """Whether a cell's value equals the stored one: blanks alike, a midnight datetime equal to its date, a bool equal
+    to 0/1, numbers equal within 1e-9."""
     if blank(a) and blank(b):
         return True
     if isinstance(a, dt.datetime):
@@ -55,6 +59,7 @@ def fraction(name: str, value: Any) -> float | None:
 
 
 def letter(index: int) -> str:
+    """The column letters of the 0-based column *index*, as Excel writes them (0 → A, 26 → AA)."""
     s, n = "", index + 1
     while n:
         n, r = divmod(n - 1, 26)

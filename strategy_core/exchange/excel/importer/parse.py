@@ -15,12 +15,14 @@ HEADER_SCAN = 20           # rows searched for the header row
 
 @dataclass
 class Row:
+    """One row below a sheet's header: its row number and its cells by column key."""
     n: int                                # row number in the sheet
     cells: dict[str, Any]                 # column key → raw value
 
 
 @dataclass
 class Sheet:
+    """A recognised template sheet: its key, its name in the workbook, where each column is, and its rows."""
     key: str
     name: str
     cols: dict[str, int]                  # column key → 0-based index
@@ -40,6 +42,7 @@ def labels_of(key: str) -> dict[str, str]:
 
 
 def sheet_names() -> dict[str, str]:
+    """Every template's sheet name (zh and en), normalised → the sheet key."""
     return {norm(t(f"xl.sheet.{k}", lang)): k for k in SHEETS for lang in LANGS}
 
 

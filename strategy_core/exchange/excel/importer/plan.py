@@ -19,6 +19,7 @@ REF_FIELDS = ("parent_id", "objective_id", "aligns_to", "key_result_id", "indica
 
 @dataclass
 class Diff:
+    """One field an import changes: the column's catalog key, the old value and the new."""
     label: str          # catalog key of the column
     old: Any
     new: Any
@@ -26,6 +27,8 @@ class Diff:
 
 @dataclass
 class Change:
+    """One row an import adds, changes or removes, with where it is in the workbook and what to write; the preview shows
+    it and ``apply_import`` writes it."""
     op: str             # add | change | remove
     sheet: str          # sheet key
     table: str
@@ -39,6 +42,8 @@ class Change:
 
 @dataclass
 class ImportPlan:
+    """Everything one import of a workbook will do, planned against the workspace's *version*: ``apply_import`` refuses
+    it once the workspace has changed since, or while it has errors."""
     workspace_id: int
     version: int                                   # the workspace's version when planned
     sheets: dict[str, str] = field(default_factory=dict)     # sheet key → sheet name as found
@@ -85,6 +90,8 @@ def show(value: Any, lang: str) -> str:
 
 
 def change_text(c: Change, lang: str, sheet_name: str | None = None) -> str:
+    """A change in the preview's words: the operation, the entity, its label and its sheet and row, and for a change
+    each field's old → new value."""
     where = t("xl.import.where", lang, sheet=sheet_name or t(f"xl.sheet.{c.sheet}", lang),
               row=c.row) if c.row else sheet_name or t(f"xl.sheet.{c.sheet}", lang)
     head = t(f"xl.import.op.{c.op}", lang, entity=t(f"xl.entity.{c.table}", lang), label=show(c.label, lang),

@@ -33,6 +33,9 @@ class _Daily:
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the daily sheet into *p*: reports and their readings, checked as the daily-report form checks them, one
+    report per day and owner. Reports and readings the sheet no longer lists by ID are removed (a report with its
+    readings); without IDs it only adds."""
     if not p.ids_complete(sheet, "reading_id", "report_id"):
         return
     old = {x["id"]: x for x in daily.list_reports(p.store, p.wid)}

@@ -32,6 +32,8 @@ class _Read:
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the OKR sheet into *p*: objectives and their KRs, checked as the OKR forms check them. Objectives and KRs
+    the sheet no longer lists by ID are removed (an objective with its KRs); without IDs it only adds."""
     lang = p.lang_of(sheet)
     errors_before = len(p.plan.errors)
     old_o = {o["id"]: o for o in p.store.rows("objective", p.wid)}

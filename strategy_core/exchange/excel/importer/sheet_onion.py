@@ -16,6 +16,8 @@ Entry = tuple[int, bool, Row]          # (id, is_new, row)
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the onion sheet into *p*: every line checked as the onion form checks it, with one root and no loop of
+    parents. Lines the sheet no longer lists by ID are removed; without IDs it only adds."""
     old = {n["id"]: n for n in onion.list_nodes(p.store, p.wid)}
     full = has_ids(sheet, "id")
     seen: dict[int, int] = {}

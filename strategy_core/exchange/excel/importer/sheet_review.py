@@ -54,6 +54,8 @@ class _Entry:
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the review sheet into *p*: reviews, then their findings and adjustments. Reviews and entries the sheet no
+    longer lists by ID are removed (a review with its entries and the answers it recorded); without IDs it only adds."""
     if not p.ids_complete(sheet, "entry_id", "review_id"):
         return
     old = {r["id"]: r for r in review.live_reviews(p.store, p.wid)}

@@ -23,6 +23,9 @@ Read = tuple[int, Row, dict, list[Row], Any]     # (id, first row, raw values, r
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the risk sheet into *p*: risks, checked as the risk form checks them (the count of TOP risks too), and their
+    A/B/C plans. Risks and plans the sheet no longer lists by ID are removed (a risk with its plans); without IDs it
+    only adds."""
     if not p.ids_complete(sheet, "plan_id", "risk_id"):
         return
     old = {r["id"]: r for r in risk.list_risks(p.store, p.wid)}

@@ -16,6 +16,9 @@ I_COLS = {"perspective": "perspective", "name": "name", "unit": "unit", "compara
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the scorecard sheet into *p*: indicators checked as the scorecard form checks them, and their KR links as
+    the cell lists them. Indicators the sheet no longer lists by ID are removed with their KR links, map links and
+    readings; without IDs it only adds."""
     lang = p.lang_of(sheet)
     old = {i["id"]: i for i in bsc.list_indicators(p.store, p.wid)}
     links = p.store.rows("indicator_kr", p.wid)

@@ -57,6 +57,9 @@ class _Weekly:
 
 
 def plan_sheet(p: Planner, sheet: Sheet) -> None:
+    """Plan the weekly sheet into *p*: plans (one per person and week) and their items, written by a hook as the
+    weekly-plan form writes them. Plans the sheet no longer lists by ID are removed with their items and those items'
+    check-ins; without IDs it only adds."""
     if not p.ids_complete(sheet, "item_id", "plan_id"):
         return
     old = {w["id"]: w for w in weekly.list_plans(p.store, p.wid)}
