@@ -597,3 +597,47 @@ def test_demo_early_in_the_year_has_only_the_reviews_whose_period_is_over(store)
     assert [(m.review["kind"], m.review["period_end"]) for m in held] == [("monthly", dt.date(2026, 1, 31))]
     assert held[0].review["held_on"] == dt.date(2026, 2, 3) and "市场部" in held[0].review["attendees"]
     assert len(held[0].findings) == 2 and sorted(a["status"] for a in held[0].adjustments) == ["done", "open"]
+
+
+def test_a_running_month_is_prepared_as_it_stands_not_as_of_its_end(dstore):
+    """Prepared on 20 September, September's review measures the data of 20 September: the bar of that
+    day and the check-ins' freshness on that day. Measured as of 30 September (still ahead), every KR
+    whose last check-in is two weeks old would read outdated, and each would be held to the whole
+    month's pace."""
+    s, wid, _ = dstore
+    snap = monitor.snapshot(s, wid)
+    on = dt.date(2026, 9, 20)
+    rows = review.prepare_monthly(snap, SEP, as_of=on)
+    board = monitor.board(snap, on)
+    assert rows and {r.subject_id for r in rows} == {r.subject_id for r in review.prepare_monthly(snap, SEP)}
+    for r in rows:
+        st = board.krs[r.subject_id]
+        assert (r.planned, r.actual, r.status) == (st.expectation, st.progress, st.status)
+    assert review.prepare_monthly(snap, SEP, as_of=dt.date(2026, 10, 5)) == review.prepare_monthly(snap, SEP)
+
+
+def test_a_review_held_before_its_period_ends_keeps_the_numbers_of_that_day(dstore):
+    s, wid, _ = dstore
+    held = dt.date(2026, 9, 25)
+    rid = review.save_review(s, wid, {"review_kind": "monthly", "period_end": SEP, "held_on": held.isoformat(),
+                                      "attendees": "CEO"}, actor="tester")
+    snap = monitor.snapshot(s, wid)
+    board = monitor.board(snap, held)
+    findings = [f for f in s.rows("review_finding", wid) if f["review_id"] == rid]
+    assert findings
+    for f in findings:
+        st = board.krs[f["subject_id"]]
+        assert (f["planned"], f["actual"]) == (st.expectation, st.progress)
+
+
+def test_the_annual_review_before_the_year_ends_judges_todays_data_against_the_year_end_bar(dstore):
+    s, wid, _ = dstore
+    snap = monitor.snapshot(s, wid)
+    year_end = dt.date(2026, 12, 31)
+    ap = review.prepare_annual(snap, year_end, as_of=AS_OF)
+    now, end = monitor.board(snap, AS_OF), monitor.board(snap, year_end)
+    for r in ap.krs:
+        assert (r.planned, r.actual, r.status) == (end.krs[r.subject_id].expectation, now.krs[r.subject_id].progress,
+                                                   now.krs[r.subject_id].status)
+    assert sum(r.status == "outdated" for r in ap.krs) < sum(
+        r.status == "outdated" for r in review.prepare_annual(snap, year_end).krs)

@@ -117,7 +117,7 @@ def hold_tab(c: Context) -> None:
                    held_on=existing["held_on"].isoformat()))
         show_minute(c, next(m for m in held if m.review["id"] == existing["id"]), "rv_hold")
     else:
-        rows = review.prepare(snap, kind, period_end, retired)
+        rows = review.prepare(snap, kind, period_end, retired, as_of=today)
         st.caption(tr("review.explain." + kind))
         if not rows:
             st.info(tr("review.nothing." + kind))
@@ -159,7 +159,7 @@ def hold_tab(c: Context) -> None:
             form.errors("review_findings")
 
         # the measured response to the adjustments of the review before
-        due_resp = review.responses_due(store, wid, kind, period_end, snap)
+        due_resp = review.responses_due(store, wid, kind, period_end, snap, as_of=today)
         if due_resp:
             st.subheader(tr("review.responses"))
             st.caption(tr("review.responses_help"))
@@ -248,7 +248,7 @@ def annual_tab(c: Context) -> None:
     """The annual iteration: what to keep, what was missed, what to retire, the next year."""
     store, wid, ws, year, today = c.store, c.wid, c.ws, c.year, c.today
     snap, retired, tr, fig, indicators = c.snap, c.retired, c.tr, c.fig, c.indicators
-    ap = review.prepare_annual(snap, dt.date(year, 12, 31), retired)
+    ap = review.prepare_annual(snap, dt.date(year, 12, 31), retired, as_of=today)
     if today < ap.year_end:
         st.caption(tr("review.annual.as_of", date=today.isoformat()))
     m1, m2, m3, m4 = st.columns(4)

@@ -10,8 +10,11 @@ of the same kind. ``next_year`` carries the plan into the next year.
 Decisions the SPEC leaves open (each one is tested in tests/test_review.py):
 
 * Periods: monthly = a calendar month, quarterly = a calendar quarter, annual = the plan year.
-  The prepare functions take any date inside the period and review the whole period (as of its
-  last day). A kind and period have at most one review.
+  The prepare functions take any date inside the period and review the whole period as of its
+  last day — or, while the period is still running, as of the day (the page prepares as of today,
+  a held review as of the day it was held): a month measured as of an end still ahead would call
+  every KR's latest check-in outdated and hold it to the whole month's pace. A kind and period
+  have at most one review.
 * Monthly review rows are the KRs active in the month (pace started on or before its end, deadline
   on or after its start; KRs closed earlier belong to the annual review). planned = the bar the
   monitoring board sets at month end (``KRStatus.expectation``: the elapsed share of the KR's
@@ -120,8 +123,9 @@ def live_reviews(store: Store, wid: int) -> list[dict[str, Any]]:
 
 
 def responses_due(store: Store, wid: int, kind: str, period_end: dt.date,
-                  snapshot: monitor.Snapshot | None = None) -> list[Response]:
-    """The adjustments of earlier reviews of *kind* to measure at the review of *period_end*'s period."""
+                  snapshot: monitor.Snapshot | None = None, *, as_of: dt.date | None = None) -> list[Response]:
+    """The adjustments of earlier reviews of *kind* to measure at the review of *period_end*'s period
+    (measured at its end, or on *as_of* when that comes first)."""
     start, end = period_bounds(kind, period_end)
     earlier = {r["id"]: r for r in live_reviews(store, wid) if r["kind"] == kind and r["period_end"] < start}
     if not earlier:
@@ -131,7 +135,7 @@ def responses_due(store: Store, wid: int, kind: str, period_end: dt.date,
     if not adjustments:
         return []
     snapshot = snapshot or monitor.snapshot(store, wid)
-    board = monitor.board(snapshot, end)
+    board = monitor.board(snapshot, end if as_of is None else min(end, as_of))
     findings = {f["id"]: f for f in store.rows("review_finding", wid)}
     out = []
     for a in adjustments:
@@ -206,10 +210,10 @@ def save_review(store: Store, wid: int, data: dict[str, Any], actor: str | None 
         c.add("held_on", "review.error.held_too_late", year=ws["year"] + 1)
     snap = monitor.snapshot(store, wid)
     retired = bsc.list_indicators(store, wid, retired=True) if kind == "annual" else ()
-    prepared = {r.key: r for r in prepare(snap, kind, end, retired)}
+    prepared = {r.key: r for r in prepare(snap, kind, end, retired, as_of=held)}   # as it stood on the day
     findings = _clean_findings(c, data.get("review_findings"), prepared)
     adjustments = _clean_adjustments(c, data.get("review_adjustments") or [], {r.key for r, _ in findings}, held)
-    due_list = {r.adjustment["id"]: r for r in responses_due(store, wid, kind, end, snap)}
+    due_list = {r.adjustment["id"]: r for r in responses_due(store, wid, kind, end, snap, as_of=held)}
     answers = _clean_responses(c, data.get("review_responses") or [], due_list)
     c.raise_if_any()
     v = c.values

@@ -130,18 +130,26 @@ def _ranked(rows: list[PrepRow]) -> list[PrepRow]:
     return with_gap + [r for r in rows if r.gap is None]
 
 
-def _kr_row(kr: dict, s: measure.KRStatus) -> PrepRow:
-    planned, actual = s.expectation, s.progress
+def _measured_on(end: dt.date, as_of: dt.date | None) -> dt.date:
+    """The day a review measures: its period's last day, or *as_of* when that comes first (a period
+    still running is measured as it stands, not as of a last day still ahead)."""
+    return end if as_of is None else min(end, as_of)
+
+
+def _kr_row(kr: dict, s: measure.KRStatus, planned: float | None = None) -> PrepRow:
+    planned = s.expectation if planned is None else planned
+    actual = s.progress
     gap = None if actual is None else planned - actual
     return PrepRow("key_result", kr["id"], kr.get("statement") or "", kr.get("owner"), kr.get("unit"),
                    planned, actual, gap, s.status, gap is not None and gap > measure.TOLERANCE + EPS,
                    planned_value=_value_at(kr, planned), actual_value=s.current)
 
 
-def prepare_monthly(snapshot: monitor.Snapshot, month_end: dt.date) -> list[PrepRow]:
-    """Every KR active in the month: planned vs actual progress at month end, most behind first."""
+def prepare_monthly(snapshot: monitor.Snapshot, month_end: dt.date, *, as_of: dt.date | None = None) -> list[PrepRow]:
+    """Every KR active in the month: planned vs actual progress at month end (or on *as_of*, when that
+    comes first), most behind first."""
     start, end = period_bounds("monthly", month_end)
-    board = monitor.board(snapshot, end)
+    board = monitor.board(snapshot, _measured_on(end, as_of))
     objectives = {o["id"]: o for o in snapshot.objectives}
     rows = []
     for kr in snapshot.key_results:
@@ -179,9 +187,12 @@ def _watched(ind: dict, on: dt.date) -> bool:
     return r is None or measure.as_date(r) > on
 
 
-def prepare_quarterly(snapshot: monitor.Snapshot, quarter_end: dt.date) -> list[PrepRow]:
-    """The indicators that moved against the team in the quarter, the farthest (relative) first."""
+def prepare_quarterly(snapshot: monitor.Snapshot, quarter_end: dt.date, *,
+                      as_of: dt.date | None = None) -> list[PrepRow]:
+    """The indicators that moved against the team in the quarter (up to *as_of*, when that comes before
+    its end), the farthest (relative) first."""
     start, end = period_bounds("quarterly", quarter_end)
+    end = _measured_on(end, as_of)
     board = monitor.board(snapshot, end)
     by_ind = _readings_by_indicator(snapshot.readings)
     rows = []
@@ -243,20 +254,24 @@ def shortfall(ind: dict, value: float | None) -> float | None:
     return min(rel, 0.0)
 
 
-def prepare_annual(snapshot: monitor.Snapshot, year_end: dt.date, retired: Sequence[dict] = ()) -> AnnualPrep:
+def prepare_annual(snapshot: monitor.Snapshot, year_end: dt.date, retired: Sequence[dict] = (), *,
+                   as_of: dt.date | None = None) -> AnnualPrep:
     """KRs and indicators met vs missed as of the year's end, indicators red most of the year, and the
-    retired ones (*retired*: the retired indicator rows, e.g. ``bsc.list_indicators(..., retired=True)``)."""
+    retired ones (*retired*: the retired indicator rows, e.g. ``bsc.list_indicators(..., retired=True)``).
+    Before the year is over (*as_of*), the data as it stands on that day, against the year-end bars."""
     start, end = period_bounds("annual", year_end)
-    board = monitor.board(snapshot, end)
+    on = _measured_on(end, as_of)
+    board = monitor.board(snapshot, on)
+    bars = board if on == end else monitor.board(snapshot, end)     # planned: the bar at the year's end
     krs = []
     for kr in snapshot.key_results:
-        row = _kr_row(kr, board.krs[kr["id"]])
+        row = _kr_row(kr, board.krs[kr["id"]], planned=bars.krs[kr["id"]].expectation)
         row.met = None if row.gap is None else row.gap <= EPS
         row.deviates = row.met is False
         krs.append(row)
     inds, fix = [], []
     for ind in snapshot.indicators:
-        if not _watched(ind, end):
+        if not _watched(ind, on):
             continue
         s = board.indicators.get(ind["id"])
         hist = [h for h in (s.history if s else []) if h[0] >= start]
@@ -276,12 +291,13 @@ def prepare_annual(snapshot: monitor.Snapshot, year_end: dt.date, retired: Seque
 
 
 def prepare(snapshot: monitor.Snapshot, kind: str, period_end: dt.date,
-            retired: Sequence[dict] = ()) -> list[PrepRow]:
-    """The prepared table of a review of *kind* (the rows its findings are made from)."""
+            retired: Sequence[dict] = (), *, as_of: dt.date | None = None) -> list[PrepRow]:
+    """The prepared table of a review of *kind* (the rows its findings are made from), measured at the
+    period's end or on *as_of* when that comes first."""
     if kind == "monthly":
-        return prepare_monthly(snapshot, period_end)
+        return prepare_monthly(snapshot, period_end, as_of=as_of)
     if kind == "quarterly":
-        return prepare_quarterly(snapshot, period_end)
+        return prepare_quarterly(snapshot, period_end, as_of=as_of)
     if kind == "annual":
-        return prepare_annual(snapshot, period_end, retired).rows
+        return prepare_annual(snapshot, period_end, retired, as_of=as_of).rows
     raise ValueError(f"unknown review kind {kind!r}")
