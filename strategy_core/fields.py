@@ -174,3 +174,9 @@ def choice(name: str, value: Any, allowed: tuple[str, ...], *, required: bool = 
     if value not in allowed:
         _fail(name, "error.not_allowed", value=str(value)[:40], allowed=", ".join(allowed))
     return value
+
+
+def person_key(name: str | None) -> str:
+    """How two spellings of one person's name compare (an owner, a plan's person): case and extra
+    spaces do not matter; full- and half-width letters are different letters."""
+    return " ".join((name or "").split()).casefold()

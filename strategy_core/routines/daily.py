@@ -35,6 +35,7 @@ from typing import Any, Iterable
 from strategy_core.plan import bsc
 from strategy_core.track import measure, tracking
 from strategy_core import fields as F
+from strategy_core.fields import person_key
 from strategy_core.errors import FieldError, ValidationError
 from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
 from strategy_core.store.store import Store, Tx
@@ -50,11 +51,6 @@ WEEKDAY_KEYS = tuple(f"daily.weekday.{n}" for n in range(7))
 def is_working_day(day: dt.date) -> bool:
     """Whether *day* is Monday to Friday (holidays are not known)."""
     return day.weekday() < 5
-
-
-def person_key(name: str | None) -> str:
-    """How two spellings of one owner compare: case and extra spaces do not matter (full and half width do)."""
-    return " ".join((name or "").split()).casefold()
 
 
 def _d(x: Any) -> dt.date:

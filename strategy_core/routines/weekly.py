@@ -31,6 +31,7 @@ import math
 from typing import Any
 
 from strategy_core import fields as F
+from strategy_core.fields import person_key
 from strategy_core.track import monitor, tracking
 from strategy_core.errors import FieldError, ValidationError
 from strategy_core.routines.steps import DONE, IN_PROGRESS, NOT_STARTED, Part
@@ -58,11 +59,6 @@ def week_end(week_start: dt.date) -> dt.date:
 def in_year(week_start: dt.date, year: int) -> bool:
     """Does the week starting *week_start* hold at least one day of *year*?"""
     return week_start <= dt.date(year, 12, 31) and week_end(week_start) >= dt.date(year, 1, 1)
-
-
-def person_key(name: str | None) -> str:
-    """How two spellings of one person compare: case and extra spaces do not matter."""
-    return " ".join((name or "").split()).casefold()
 
 
 def people(objectives: list[dict], krs: list[dict], plans: list[dict] | None = None) -> list[str]:
