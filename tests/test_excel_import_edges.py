@@ -1,4 +1,4 @@
-"""Edges of the Excel import (strategy_core/exchange/excel/importer.py) found by a review: each test is a case
+"""Edges of the Excel import (strategy_core/exchange/excel/importer/) found by a review: each test is a case
 a user would hit — hand-filled templates, workspaces changed in the app since the export (a KR
 deleted, an indicator retired, a check-in corrected), what a removal takes along, values typed as
 text. Each failed before its fix. Real workbooks (openpyxl), a real temp DuckDB file, no mocks."""
@@ -41,7 +41,7 @@ def _objective_rows(store, wid, wb, lang):
 
 def test_the_same_objective_typed_two_ways_on_its_rows_is_not_a_traceback(store, demo_ws):
     # An objective repeats on each of its KR rows. The user retypes the level on one row in the other
-    # language ("Company" instead of 公司): both rows still say what the workspace has. _Planner.group
+    # language ("Company" instead of 公司): both rows still say what the workspace has. Planner.group
     # marks the objective as split, finds no edited row and takes edited[0] of an empty list:
     # the user saw an IndexError traceback instead of "nothing to change".
     lang = "zh"
@@ -345,3 +345,47 @@ def test_a_copied_row_that_keeps_its_item_id_is_named_as_a_duplicate(store, demo
     item_id = ws_.cell(row=src, column=_col("weekly", "item_id")).value
     assert not plan.ok
     assert t("xl.import.error.duplicate_id", "en", id=item_id, first=src) in "\n".join(plan.lines("en"))
+
+
+def test_a_weekly_item_row_with_nothing_but_not_done_is_an_empty_item_not_a_crash(store, demo_ws):
+    # An item row whose only cell left is Done = "No" made the plan crash (the item check skips an
+    # empty row and returned nothing to unpack). It is an empty item, as the form treats one: a row
+    # with an ID is dropped (the preview says so), a new row adds nothing.
+    lang = "en"
+    item = store.rows("plan_item", demo_ws)[0]
+    wb = _export(store, demo_ws, lang, ["weekly"])
+    ws_ = _sheet(wb, "weekly", lang)
+    (r,) = _rows_of(ws_, "weekly", "item_id", item["id"])
+    for key in ("item", "key_result", "kr_value"):
+        ws_.cell(row=r, column=_col("weekly", key)).value = None
+    ws_.cell(row=r, column=_col("weekly", "done")).value = "No"
+    new = ws_.max_row + 1
+    for key in ("plan_id", "person", "week_start"):
+        ws_.cell(row=new, column=_col("weekly", key)).value = ws_.cell(row=r, column=_col("weekly", key)).value
+    ws_.cell(row=new, column=_col("weekly", "done")).value = "No"
+    plan = _plan(store, demo_ws, _save(wb))
+    assert plan.errors == [], plan.lines(lang)
+    assert [(c.op, c.table, c.id) for c in plan.changes if c.table == "plan_item"] == [
+        ("remove", "plan_item", item["id"])]
+
+
+def test_every_listed_weekly_plan_is_checked_against_the_others_person_and_week(store, demo_ws):
+    # A plan moved onto the person and week of another plan of the sheet is refused as a second plan
+    # for that person and week, at the week cell, whichever plan it is (after the first plan the check
+    # once read the previous plan's item IDs as the list of plans and said instead that a plan's
+    # person cannot change).
+    lang = "en"
+    plans = weekly.list_plans(store, demo_ws)
+    assert len(plans) >= 3
+    for n in (0, 1, len(plans) - 1):      # the first plan, one after it, the last (onto a plan above or below)
+        moved = plans[n]
+        other = next(x for x in plans[n + 1:] + plans[:n] if x["person"] != moved["person"])
+        wb = _export(store, demo_ws, lang, ["weekly"])
+        ws_ = _sheet(wb, "weekly", lang)
+        for r in _rows_of(ws_, "weekly", "plan_id", moved["id"]):
+            ws_.cell(row=r, column=_col("weekly", "person")).value = other["person"]
+            ws_.cell(row=r, column=_col("weekly", "week_start")).value = other["week_start"]
+        plan = _plan(store, demo_ws, _save(wb))
+        keys = {e.params["detail"].key for e in plan.errors}
+        assert keys and keys <= {"weekly.error.duplicate", "xl.import.error.duplicate_plan"}, plan.lines(lang)
+        assert all(e.field == "week_start" for e in plan.errors) and not plan.changes

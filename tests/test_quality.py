@@ -1,4 +1,4 @@
-"""OKR quality rules (SPEC §3.1): strategy_core/quality.py and its zh/en catalogs."""
+"""OKR quality rules (SPEC §3.1): strategy_core/quality/ and its zh/en catalogs."""
 from __future__ import annotations
 
 import json

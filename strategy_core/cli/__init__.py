@@ -21,7 +21,7 @@ Commands
   import      ``--file plan.json [--dry-run] [--name NEW_NAME]``: a JSON export becomes a NEW
               workspace (ids remapped, one transaction, undoable); ``--file book.xlsx --workspace ID
               [--dry-run]``: an exported workbook edited by people goes back into that workspace,
-              after a preview (strategy_core/exchange/excel/importer.py). The kind of file is told by its
+              after a preview (strategy_core/exchange/excel/importer/). The kind of file is told by its
               content, not its name. ``--dry-run`` prints what would change and changes nothing
   backup      ``--out DIR``: a consistent copy of the database file (CHECKPOINT, then copy) named
               by date and time, never over another file

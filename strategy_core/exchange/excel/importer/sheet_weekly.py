@@ -52,6 +52,7 @@ class _Weekly:
     listed: set[int]                                   # plans the sheet names by ID
     taken: dict[tuple[str, dt.date], int]              # (person, week) → the plan the workspace has
     statements: dict[int, str]                         # KR id → statement (one dict: resolve indexes it once)
+    i_labels: dict[str, str]                           # item field → column label, for the fields the sheet has
     keys: dict[tuple[str, dt.date], int] = field(default_factory=dict)   # (person, week) → its row here
     seen_items: dict[int, int] = field(default_factory=dict)
 
@@ -67,7 +68,8 @@ def plan_sheet(p: Planner, sheet: Sheet) -> None:
     w = _Weekly(sheet, p.lang_of(sheet), old, {i["id"]: i for i in p.store.rows("plan_item", p.wid)},
                 {c["id"]: c for c in p.store.rows("check_in", p.wid)}, any(id_ is not None for id_, _ in groups),
                 has_ids(sheet, "item_id"), {id_ for id_, _ in groups if id_ is not None},
-                {(weekly.person_key(x["person"]), x["week_start"]): i for i, x in old.items()}, p.kr_texts())
+                {(weekly.person_key(x["person"]), x["week_start"]): i for i, x in old.items()}, p.kr_texts(),
+                p.covered(sheet, IT_COLS))
     kept: set[int] = set()
     for id_, rows in groups:
         pid = id_ if id_ is not None else p.temp_id()
@@ -134,6 +136,8 @@ def _items(p: Planner, w: _Weekly, id_: int | None, pid: int, clean: dict, rows:
         if item is False:
             ok = False
             continue
+        if item is None:     # nothing but "not done": an empty item, as the form skips it (listed: dropped)
+            continue
         items.append(item[0])
         changed = changed or item[1]
     listed = {i["id"] for i in items if i["id"]}
@@ -149,10 +153,11 @@ def _items(p: Planner, w: _Weekly, id_: int | None, pid: int, clean: dict, rows:
         p.plan.hooks.append(WeeklyItems(p.ws, pid, clean, items, mine_old, w.check_ins, p.today))
 
 
-def _item(p: Planner, w: _Weekly, r: Row, iid: int | None, week_start: dt.date) -> tuple[dict, bool] | bool:
-    """One item row: (the item as written, whether it changes anything), or False (an error, reported)."""
+def _item(p: Planner, w: _Weekly, r: Row, iid: int | None, week_start: dt.date) -> tuple[dict, bool] | bool | None:
+    """One item row: (the item as written, whether it changes anything), False (an error, reported) or
+    None (the row holds no item: no text, no KR, no value and not done)."""
     sheet, lang = w.sheet, w.lang
-    i_labels = p.covered(sheet, IT_COLS)
+    i_labels = w.i_labels
     # compared as the sheet shows it: the KR value of its check-in (corrected on the check-ins page)
     base = weekly.shown_items(w.old_items[iid], w.check_ins) if iid else {}
     raw: dict[str, Any] = {"id": iid, **{f: base.get(f) for f in ITEM_FIELDS}, **p.values(r, IT_COLS, sheet)}
@@ -180,7 +185,7 @@ def _item(p: Planner, w: _Weekly, r: Row, iid: int | None, week_start: dt.date) 
     if "done" in sheet.cols:
         raw["done"] = bool(p.choice(sheet, r, "done", YES_NO, yes_no(lang)))
     try:
-        (item,) = weekly.clean_items([raw], krs=p.krs, week_start=week_start, item_ids={iid} if iid else set(),
+        cleaned = weekly.clean_items([raw], krs=p.krs, week_start=week_start, item_ids={iid} if iid else set(),
                                      today=p.today)
     except ValidationError as e:
         for fe in e.errors:
@@ -189,6 +194,9 @@ def _item(p: Planner, w: _Weekly, r: Row, iid: int | None, week_start: dt.date) 
                 getattr(detail, "field", ""), "item")
             p.error(sheet, r.n, col, detail)
         return False
+    if not cleaned:
+        return None
+    (item,) = cleaned
     c = p.change(sheet, "plan_item", iid if iid else p.temp_id(), item["text"], r.n,
                  {k: item[k] for k in ITEM_FIELDS}, base if iid else None, i_labels, via_hook=True)
     return item, c is not None
