@@ -209,11 +209,6 @@ def apply_template(store: Store, workspace_id: int, key: str, lang: str, actor: 
 
 # -- the strategy map ----------------------------------------------------------------------------
 
-def node_perspective(kind: str, node: dict[str, Any]) -> str | None:
-    """The perspective a strategy-map node stands in (*kind* is not looked at)."""
-    return node.get("perspective")
-
-
 def clean_link(data: dict[str, Any], nodes: dict[tuple[str, int], dict[str, Any]],
                links: list[dict[str, Any]]) -> dict[str, Any]:
     """A cause → effect link between two map *nodes*, checked: both must exist, differ, and not be linked that way
