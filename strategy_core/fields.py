@@ -177,6 +177,7 @@ def choice(name: str, value: Any, allowed: tuple[str, ...], *, required: bool = 
 
 
 def person_key(name: str | None) -> str:
-    """How two spellings of one person's name compare (an owner, a plan's person): case and extra
-    spaces do not matter; full- and half-width letters are different letters."""
-    return " ".join((name or "").split()).casefold()
+    """How two spellings of one person's name compare (an owner, a plan's person): case, extra spaces
+    and full- or half-width letters do not matter (an input method in full-width mode types ＡＬＩＣＥ),
+    as when the Excel import matches text."""
+    return " ".join(unicodedata.normalize("NFKC", name or "").split()).casefold()

@@ -81,6 +81,16 @@ def test_a_plan_belongs_to_the_monday_and_a_second_one_is_refused_naming_the_fir
     assert len(weekly.list_plans(store, team["ws"], person="alice")) == 2
 
 
+def test_a_name_typed_in_full_width_letters_is_the_same_person(store, team):
+    """An input method left in full-width mode types ＡＬＩＣＥ: still Alice — her KRs, her plan."""
+    weekly.create_plan(store, team["ws"], "Alice", TODAY, today=TODAY)
+    with pytest.raises(ValidationError) as e:
+        weekly.create_plan(store, team["ws"], "ＡＬＩＣＥ", TODAY, today=TODAY)
+    assert e.value.errors[0].key == "weekly.error.duplicate"
+    krs = okr.list_key_results(store, team["ws"])
+    assert {k["id"] for k in weekly.owned_krs(krs, "Ａｌｉｃｅ")} == {team["conv"], team["kols"]}
+
+
 @pytest.mark.parametrize("day,ok", [("2025-12-21", False), ("2027-01-05", False), ("2025-12-31", True),
                                     ("2026/12/31", True)])
 def test_a_week_outside_the_plan_year_is_refused(store, team, day, ok):
