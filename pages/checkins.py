@@ -36,7 +36,8 @@ def entry_editor(table: str, owner_id: int, rows: list[dict], value_label: str, 
     if table == "check_in":
         config["confidence"] = st.column_config.NumberColumn(tr("field.confidence"), min_value=0, max_value=10, step=1)
     st.markdown(f"**{tr('track.editor')}**")
-    st.data_editor(frame_, key=key, num_rows="dynamic", hide_index=True, width="stretch", column_config=config)
+    st.data_editor(frame_, key=key, num_rows="dynamic", hide_index=True, width="stretch", column_config=config,
+        placeholder="")
     editor.save_button(key, tr("track.save_edits"), lambda e: tracking.apply_edits(
         store, table, owner_id, changed={ordered[i]["id"]: ch for i, ch in e.changed.items()}, added=e.added,
         deleted=[ordered[i]["id"] for i in e.deleted], actor=state.actor()),

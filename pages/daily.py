@@ -61,7 +61,7 @@ elif report is None:
         st.dataframe(pd.DataFrame([{
             tr("daily.col.indicator"): r["name"], tr("field.target"): views.target_text(r, lang),
             tr("field.frequency"): tr("bsc.frequency." + r["frequency"]), tr("field.owner"): r["owner"] or "—",
-        } for r in rows]), hide_index=True, width="stretch")
+        } for r in rows]), hide_index=True, width="stretch", placeholder="—")
         st.caption(tr("daily.due_rule"))
     else:
         st.caption(tr("daily.nothing_due"))
@@ -93,7 +93,7 @@ else:
                            "frequency": st.column_config.TextColumn(tr("field.frequency")),
                            "value": st.column_config.NumberColumn(tr("field.value"), format="%.4g"),
                            "comment": st.column_config.TextColumn(tr("field.comment"), width="large", max_chars=5000),
-                           "status": st.column_config.TextColumn(tr("common.status"))})
+                           "status": st.column_config.TextColumn(tr("common.status"))}, placeholder="")
         st.caption(tr("daily.table_caption"))
     else:
         st.caption(tr("daily.nothing_due"))

@@ -77,7 +77,7 @@ st.dataframe(pd.DataFrame([{
     tr("onion.col.units_price"): r["units_price"], tr("onion.col.value"): r["value"],
     tr("onion.col.planned"): r["planned"], tr("onion.col.daily"): r["daily"], tr("field.key_result_id"): r["kr"],
     tr("common.status"): ("✓ " + tr("onion.status.ok")) if r["status"] == "ok" else ("⚠ " + tr("onion.status.gap")),
-} for r in views.tree_rows(result, kr_label, cur, lang)]), hide_index=True, width="stretch")
+} for r in views.tree_rows(result, kr_label, cur, lang)]), hide_index=True, width="stretch", placeholder="—")
 st.caption(tr("onion.table_caption"))
 
 # -- edit a node / add a child ------------------------------------------------------------

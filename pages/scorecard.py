@@ -73,7 +73,8 @@ for p in persp:
         tr("field.name"): r["name"], tr("bsc.col.target"): r["target"], tr("field.band"): r["band"],
         tr("field.frequency"): tr("bsc.frequency." + r["frequency"]), tr("field.owner"): r["owner"],
         tr("bsc.col.latest"): r["latest"], tr("common.status"): status_word(r["status"], tr), tr("bsc.col.krs"): r["krs"],
-    } for r in views.indicator_rows(mine, board, links, kr_label, lang)]), hide_index=True, width="stretch")
+    } for r in views.indicator_rows(mine, board, links, kr_label, lang)]), hide_index=True, width="stretch",
+        placeholder="—")
 
 
 st.divider()

@@ -74,7 +74,7 @@ with tab_current:
         st.dataframe(pd.DataFrame([{tr("field.name"): w["name"], tr("field.year"): w["year"],
                                     tr("field.industry"): tr("industry." + w["industry"]),
                                     tr("field.currency"): w["currency"]} for w in others]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch", placeholder="—")
         st.caption(tr("ws.switch_help"))
 
 with tab_new:
@@ -133,4 +133,4 @@ with tab_log:
                 tr("ws.log.entity"): tr("entity." + e["entity"]),
                 tr("ws.log.change"): tr("ws.log.created") if e["before"] is None else (
                     tr("ws.log.removed") if e["after"] is None else tr("ws.log.changed")),
-            } for e in log]), hide_index=True, width="stretch")
+            } for e in log]), hide_index=True, width="stretch", placeholder="—")

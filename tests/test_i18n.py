@@ -102,3 +102,17 @@ def test_language_from_browser_locale_and_missing_keys():
     assert lang_from_locale(None) == "zh" and lang_from_locale("fr-FR") == "zh"
     assert t("no.such.key", "en") == "no.such.key"
     assert t("error.min", "en", min=0, value=-1) == "Must be at least 0 (got -1)."
+
+
+def test_every_table_says_what_an_empty_cell_shows():
+    """Streamlit writes the English word "None" into an empty cell of st.dataframe / st.data_editor unless
+    told otherwise: every table of a page sets ``placeholder`` ("—" to read, "" to type into)."""
+    import ast
+    missing = []
+    for path in [*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("dataframe", "data_editor") \
+                    and not any(k.arg == "placeholder" for k in node.keywords):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert missing == []

@@ -94,7 +94,8 @@ def editor(store, workspace_id: int, sessions: list[dict[str, Any]], tr) -> None
         "title": st.column_config.TextColumn(tr("agenda.column.title"), required=True, max_chars=200),
         "minutes": st.column_config.NumberColumn(tr("agenda.column.minutes"), min_value=agenda.MIN_MINUTES,
                                                  max_value=agenda.MAX_MINUTES, step=5, required=True),
-        "page": st.column_config.SelectboxColumn(tr("agenda.column.page"), options=list(pages.values()), required=True)})
+        "page": st.column_config.SelectboxColumn(tr("agenda.column.page"), options=list(pages.values()), required=True)},
+            placeholder="")
     shown = [dict(s) for s in sessions]
 
     def _page(change: dict[str, Any]) -> dict[str, Any]:

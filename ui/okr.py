@@ -239,7 +239,8 @@ def edit_tab(c: Context, shown: list[dict]) -> None:
             c.tr("field.team"): r["team"], c.tr("okr.col.krs"): r["krs"],
             c.tr("okr.strength"): "—" if r["strength"] is None else f"{r['strength']:.0%}",
             c.tr("okr.col.problems"): f"⛔ {r['fails']} · ⚠️ {r['warns']}"}
-            for r in views.objective_rows(shown, c.krs, c.findings, c.strength)]), hide_index=True, width="stretch")
+            for r in views.objective_rows(shown, c.krs, c.findings, c.strength)]), hide_index=True, width="stretch",
+                placeholder="—")
 
         def obj_label(oid: int) -> str:
             o = c.obj_by_id[oid]
@@ -287,7 +288,7 @@ def edit_tab(c: Context, shown: list[dict]) -> None:
                 c.tr("field.owner"): k.get("owner") or "—",
                 c.tr("okr.col.problems"): " ".join("⛔" if sev == FAIL else "⚠️"
                                                  for sev in views.kr_problems(c.findings, k["id"])) or "✅",
-            } for k in mine]), hide_index=True, width="stretch")
+            } for k in mine]), hide_index=True, width="stretch", placeholder="—")
         kid = st.selectbox(c.tr("okr.select_kr"), [None, *[k["id"] for k in mine]], key=f"okr_kr_sel_{oid}",
                            format_func=lambda i: c.tr("okr.new_kr") if i is None else c.kr_by_id[i]["statement"][:90],
                            placeholder=c.tr("okr.new_kr"))

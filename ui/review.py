@@ -67,7 +67,8 @@ def show_minute(c: Context, m: review.Minute, key: str) -> None:
             tr("review.col.planned." + r["kind"]): fig.amount(f["subject_kind"], f["subject_id"], f["planned"]),
             tr("review.col.actual." + r["kind"]): fig.amount(f["subject_kind"], f["subject_id"], f["actual"]),
             tr("review.col.gap"): fig.pct(f["gap"]),
-            tr("field.cause"): f["cause"] or "—"} for f in m.findings]), hide_index=True, width="stretch")
+            tr("field.cause"): f["cause"] or "—"} for f in m.findings]), hide_index=True, width="stretch",
+                placeholder="—")
     if m.adjustments:
         st.markdown(f"**{tr('field.review_adjustments')}**")
         st.dataframe(pd.DataFrame([{
@@ -81,7 +82,7 @@ def show_minute(c: Context, m: review.Minute, key: str) -> None:
             tr("review.col.responded_in"): review.period_label(
                 reviews_by_id[a["responded_in"]]["kind"], reviews_by_id[a["responded_in"]]["period_end"])
             if a["responded_in"] in reviews_by_id else "—",
-        } for a in m.adjustments]), hide_index=True, width="stretch")
+        } for a in m.adjustments]), hide_index=True, width="stretch", placeholder="—")
         for a in m.adjustments:
             if a["status"] == "open":
                 action_button(tr("review.mark_done_button", what=escape_md(a["what"][:40])),
@@ -155,7 +156,7 @@ def hold_tab(c: Context) -> None:
                     "gap": st.column_config.TextColumn(tr("review.col.gap"), help=tr("review.col.gap_help." + kind)),
                     "status": st.column_config.TextColumn(tr("common.status")),
                     "cause": st.column_config.TextColumn(tr("field.cause"), width="large", max_chars=5000),
-                })
+                }, placeholder="")
             form.errors("review_findings")
 
         # the measured response to the adjustments of the review before
@@ -212,7 +213,7 @@ def hold_tab(c: Context) -> None:
                     "adjustment_status": st.column_config.SelectboxColumn(
                         tr("field.adjustment_status"), options=list(STATUS_CODES), default=tr("review.status.open")),
                     "subject": st.column_config.SelectboxColumn(tr("review.col.subject"), options=list(labels)),
-                })
+                }, placeholder="")
             form.errors("review_adjustments")
             form.general_errors()
 
@@ -265,7 +266,7 @@ def annual_tab(c: Context) -> None:
             tr("review.col.actual.annual"): fig.amount(r.subject_kind, r.subject_id, r.actual),
             tr("review.col.gap"): fig.pct(r.gap),
             tr("common.status"): status_word(r.status, tr),
-        } for r in rows]), hide_index=True, width="stretch")
+        } for r in rows]), hide_index=True, width="stretch", placeholder="—")
 
     for icon, title, help_, rows_ in (("✅", "review.annual.keep", "review.annual.keep_help", ap.keep),
                                       ("❌", "review.annual.missed", "review.annual.missed_help", ap.missed)):

@@ -87,7 +87,7 @@ def register(c: Context) -> None:
             tr("risk.col.latest"): "—" if r["latest"] is None else
             r["latest"] + (f"  🚨 {tr('risk.fired_word')}" if r["fired"] else ""),
             tr("field.owner"): r["owner"], tr("risk.col.plans"): r["plans"]}
-            for r in views.register_rows(w, risks, plans, board)]), hide_index=True, width="stretch")
+            for r in views.register_rows(w, risks, plans, board)]), hide_index=True, width="stretch", placeholder="—")
 
 
 def risk_inputs(c: Context, form: Form) -> None:
@@ -194,7 +194,7 @@ def comparison(c: Context, rid: int) -> None:
             tr("risk.col.rank"): f"★ {tr('risk.cheapest')}" if p["cheapest"] else
             ("—" if p["rank"] is None or not p["comparable"] else str(p["rank"])),
         })
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", placeholder="—")
     units = {(p["expected_unit"] or "").strip().casefold() for p in rows if p["cost_per_unit"] is not None}
     if len(units) > 1:
         st.caption(tr("risk.units_differ"))

@@ -52,7 +52,7 @@ def plan_tab(c: Context) -> None:
                 tr("common.status"): status_word(r["status"], tr), tr("field.deadline"): r["deadline"],
             } for r in views.owned_rows(owned, lang)]), hide_index=True, width="stretch", column_config={
                 tr("weekly.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),
-                tr("weekly.col.expected"): st.column_config.NumberColumn(format="%d%%")})
+                tr("weekly.col.expected"): st.column_config.NumberColumn(format="%d%%")}, placeholder="—")
             st.caption(tr("weekly.krs_caption", date=views.day(weekly.result_as_of(monday))))
         else:
             st.caption(tr("weekly.no_owned_krs"))
@@ -112,7 +112,8 @@ def plan_tab(c: Context) -> None:
                                                                       options=list(by_label), width="medium"),
                                "kr_value": st.column_config.NumberColumn(tr("field.kr_value"), format="%.4g",
                                                                          help=tr("weekly.kr_value_help")),
-                               "done": st.column_config.CheckboxColumn(tr("weekly.col.done"), default=False)})
+                               "done": st.column_config.CheckboxColumn(tr("weekly.col.done"), default=False)},
+                                   placeholder="")
             fi.errors("items")
             fi.general_errors()
 
@@ -161,7 +162,7 @@ def week_tab(c: Context) -> None:
             tr("weekly.col.items"): tr("weekly.items_done_short", **dict(zip(("done", "total"),
                                                                              views.done_count(p_["items"])))),
             tr("field.help_needed"): p_["help_needed"] or "",
-        } for p_ in this_week]), hide_index=True, width="stretch")
+        } for p_ in this_week]), hide_index=True, width="stretch", placeholder="—")
     else:
         st.caption(tr("weekly.none_this_week"))
     asks = [p_ for p_ in this_week if p_["help_needed"]]

@@ -60,4 +60,4 @@ def status_table(frame: pd.DataFrame, codes: list[str], *, status: str, progress
         progress: st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, color="gray"),
         **{c: st.column_config.NumberColumn(format="%d%%") for c in percents},
         **{c: st.column_config.NumberColumn(format="%d pp") for c in points},
-        **{c: st.column_config.TextColumn(width="large") for c in wide}})
+        **{c: st.column_config.TextColumn(width="large") for c in wide}}, placeholder="—")
