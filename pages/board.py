@@ -39,7 +39,7 @@ on = c0.date_input(tr("board.as_of"), value=state.as_of(year), min_value=dt.date
 snap, measured = state.board_and_snapshot(store, wid, on)
 excel.download_section(store, wid, "board", lang, on=on)
 version = state.version(wid)
-db = str(store.path)
+db = store.key
 view = _view(db, wid, version, on, snap, measured)
 levels = c1.multiselect(tr("okr.filter.level"), okr.LEVELS, format_func=lambda l: tr("okr.level." + l),
                         key="board_f_level", placeholder=tr("common.all"))

@@ -33,8 +33,18 @@ PASSCODE_MIN = 6
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
-def passcode_file(db: Path) -> Path:
-    """Where the passcode hash of the database *db* is kept: ``<db>.passcode`` beside it."""
+ENV_PASSCODE_FILE = "WORKBENCH_PASSCODE_FILE"   # where the hash is kept, for a server's replicas
+SERVER_PASSCODE = Path(__file__).resolve().parents[1] / "data" / "server.passcode"
+
+
+def passcode_file(db: Path | str) -> Path:
+    """Where the passcode hash of the database *db* is kept: $WORKBENCH_PASSCODE_FILE when set, else
+    ``<db>.passcode`` beside a DuckDB file, or data/server.passcode for a server (every replica of
+    `make team` reads the same file)."""
+    if os.environ.get(ENV_PASSCODE_FILE):
+        return Path(os.environ[ENV_PASSCODE_FILE])
+    if str(db).startswith(("postgresql://", "postgres://")):
+        return SERVER_PASSCODE
     return Path(str(db) + ".passcode")
 
 
@@ -138,11 +148,27 @@ def streamlit_args(p: Plan) -> list[str]:
             "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal"]
 
 
+def set_passcode(pfile: Path, lang: str, *, new: bool = False) -> None:
+    """Store the passcode hash in *pfile*: from $WORKBENCH_PASSCODE, else asked twice on the terminal when
+    there is none yet or *new*; WorkbenchError when it cannot be set (no terminal, a mismatch, too short)."""
+    from strategy_core.i18n import t
+    given = os.environ.get(ENV_PASSCODE)
+    if given:
+        save(pfile, given)
+    elif new or load(pfile) is None:
+        if not sys.stdin.isatty():
+            raise WorkbenchError("workshop.error.no_passcode", name=ENV_PASSCODE)
+        first = getpass.getpass(t("workshop.cli.ask", lang, min=PASSCODE_MIN))
+        if getpass.getpass(t("workshop.cli.again", lang)) != first:
+            raise WorkbenchError("workshop.error.mismatch")
+        save(pfile, first)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Set the passcode (from $WORKBENCH_PASSCODE, else asked twice on the terminal when there is none or
     ``--new-passcode``), then replace this process with Streamlit; returns 2 when the passcode cannot be set."""
     from strategy_core.i18n import lang_from_locale, t
-    from strategy_core.store.store import default_db_path
+    from strategy_core.store.store import default_location
     lang = lang_from_locale(os.environ.get("LANG"))
     ap = argparse.ArgumentParser(prog="python -m strategy_core.workshop", description=t("workshop.cli.desc", lang))
     ap.add_argument("--address", default=os.environ.get("WORKSHOP_ADDRESS", "0.0.0.0"),
@@ -150,19 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8501")))
     ap.add_argument("--new-passcode", action="store_true", help=t("workshop.cli.new_passcode", lang))
     args = ap.parse_args(argv)
-    db = Path(os.environ.get("WORKBENCH_DB") or default_db_path())
-    pfile = passcode_file(db)
+    db = default_location()
     try:
-        given = os.environ.get(ENV_PASSCODE)
-        if given:
-            save(pfile, given)
-        elif args.new_passcode or load(pfile) is None:
-            if not sys.stdin.isatty():
-                raise WorkbenchError("workshop.error.no_passcode", name=ENV_PASSCODE)
-            first = getpass.getpass(t("workshop.cli.ask", lang, min=PASSCODE_MIN))
-            if getpass.getpass(t("workshop.cli.again", lang)) != first:
-                raise WorkbenchError("workshop.error.mismatch")
-            save(pfile, first)
+        set_passcode(passcode_file(db), lang, new=args.new_passcode)
     except WorkbenchError as e:
         sys.stderr.write(e.text(lang) + "\n")
         return 2

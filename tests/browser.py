@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -56,6 +57,10 @@ def server(db_path: Path, port: int | None = None, *, workshop_passcode: str | N
     *workshop_passcode*: started as `make workshop` does (the launcher), but on 127.0.0.1."""
     port = port or free_port()
     env = {**os.environ, "WORKBENCH_DB": str(db_path)}
+    if isinstance(db_path, str):            # a server's URL ($WORKBENCH_TEST_PG): logs and passcode in a temp folder
+        folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+        env["WORKBENCH_PASSCODE_FILE"] = str(folder / "server.passcode")
+        db_path = folder / "server.duckdb"  # (only names the log below)
     if workshop_passcode is None:
         cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                "--server.port", str(port), "--server.headless", "true"]

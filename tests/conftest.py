@@ -29,9 +29,50 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "workbench.duckdb"
 
 
+# $WORKBENCH_TEST_PG: a PostgreSQL database (URL) the suite may create schemas in. When set, every test
+# that takes `store` (or `db_location`) runs on its own fresh schema of that server instead of a DuckDB file;
+# tests about DuckDB files themselves (magic bytes, file backups, locks) keep using `db_path`.
+TEST_PG = os.environ.get("WORKBENCH_TEST_PG", "")
+
+
 @pytest.fixture
-def store(db_path: Path):
-    s = Store(db_path)
+def db_location(db_path: Path):
+    """Where the test's database lives: a temp DuckDB file, or a fresh PostgreSQL schema."""
+    if not TEST_PG:
+        yield db_path
+        return
+    yield from pg_schema()
+
+
+def pg_schema():
+    """A fresh schema of $WORKBENCH_TEST_PG as a store URL (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(TEST_PG, autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {name}")
+    sep = "&" if "?" in TEST_PG else "?"
+    try:
+        yield f"{TEST_PG}{sep}options=-csearch_path%3D{name}"
+    finally:
+        with psycopg.connect(TEST_PG, autocommit=True) as c:
+            c.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture(autouse=bool(TEST_PG))
+def _close_servers_left_open():
+    """A Store a test (or the app under AppTest) left open keeps its pool's connections: closed here."""
+    from strategy_core.store.pg import PgBackend
+    before = set(PgBackend.live)
+    yield
+    for backend in PgBackend.live - before:
+        backend.close()
+
+
+@pytest.fixture
+def store(db_location):
+    s = Store(db_location)
     yield s
     s.close()
 

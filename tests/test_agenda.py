@@ -152,12 +152,12 @@ def test_a_copied_workspace_takes_the_agenda_with_its_timer_reset(store, ws):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_page_loads_the_default_starts_a_session_and_every_page_shows_the_countdown(db_path, lang):
+def test_the_page_loads_the_default_starts_a_session_and_every_page_shows_the_countdown(db_location, lang):
     from strategy_core.store import Store
-    s = Store(db_path)
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme", "year": 2026})
     s.close()
-    at = open_app(db_path, lang=lang, page="agenda", workspace_id=wid)
+    at = open_app(db_location, lang=lang, page="agenda", workspace_id=wid)
     assert not at.exception
     assert t("agenda.empty", lang) in texts(at)
     at.button(key="agenda_default").click().run()
@@ -175,7 +175,7 @@ def test_the_page_loads_the_default_starts_a_session_and_every_page_shows_the_co
     links = [el.proto.label for el in at.get("page_link")]
     assert t("agenda.go", lang, page=t("nav.home", lang)) in links, links
     # the session over-runs: said in words on every page
-    s = Store(db_path)
+    s = Store(db_location)
     run = agenda.running(agenda.list_sessions(s, wid))
     with s.transaction(wid, "agenda.start") as tx:
         tx.update("agenda_session", run["id"], {"started_at": clock.now() - dt.timedelta(minutes=45)})

@@ -19,11 +19,11 @@ def panel(page):
     return page.get_by_role("tabpanel").filter(visible=True).first
 
 
-def test_first_request_to_a_page_url_on_a_fresh_server_renders_the_full_app(db_path):
-    s = Store(db_path)
+def test_first_request_to_a_page_url_on_a_fresh_server_renders_the_full_app(db_location):
+    s = Store(db_location)
     demo.load(s, "zh", 2026, today=TODAY)
     s.close()
-    with server(db_path) as url, browser("zh-CN") as page:
+    with server(db_location) as url, browser("zh-CN") as page:
         page.goto(url + "/okr")  # the very first request this server sees
         settle(page, 800)
         # (the framed run follows the first one; on a busy machine it can still be drawing the sidebar)
@@ -36,13 +36,13 @@ def test_first_request_to_a_page_url_on_a_fresh_server_renders_the_full_app(db_p
         assert page.get_by_text("Page not found").count() == 0
 
 
-def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
-    s = Store(db_path)
+def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_location):
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme Coffee", "year": 2026})
     s.close()
     title = "Make our regulars come back every week"
     kr_text = "Repeat-purchase rate from 22 % to 30 % by Q4"
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         page.goto(url + "/okr")
         settle(page)
         page.get_by_role("tab", name="➕ New objective").click()
@@ -67,7 +67,7 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
         panel(page).get_by_role("button", name="Add key result").click()
         page.get_by_text("Saved.").first.wait_for()
         settle(page)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         (o,) = okr.list_objectives(s, wid)
         (k,) = okr.list_key_results(s, wid)
@@ -76,7 +76,7 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
     assert o["title"] == title and o["owner"] == "Founder"
     assert k["statement"] == kr_text and (k["baseline"], k["target"], k["direction"]) == (22, 30, "up")
     # a new server process on the same file: both are still there, on screen
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         page.goto(url + "/okr")
         settle(page, 800)
         page.get_by_role("tab", name="Objectives & key results").click()
@@ -86,12 +86,12 @@ def test_objective_and_kr_created_in_the_browser_survive_a_restart(db_path):
         assert kr_text in html
 
 
-def test_a_reload_keeps_the_language_and_the_workspace(db_path):
-    s = Store(db_path)
+def test_a_reload_keeps_the_language_and_the_workspace(db_location):
+    s = Store(db_location)
     older = demo.load(s, "zh", 2026, today=TODAY)
     demo.load(s, "en", 2026, today=TODAY)  # the newest: what a fresh session would fall back to
     s.close()
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         page.goto(url + f"/onion?lang=zh&ws={older}")
         settle(page, 600)
         assert page.get_by_role("heading", name="营收拆解（剥洋葱法）").first.is_visible()

@@ -42,8 +42,8 @@ def open_board(page):
     page.get_by_text("Every key result against its target").first.wait_for()
 
 
-def test_a_check_in_recorded_in_the_browser_moves_the_kr_on_the_board(db_path):
-    s = Store(db_path)
+def test_a_check_in_recorded_in_the_browser_moves_the_kr_on_the_board(db_location):
+    s = Store(db_location)
     wid = demo.load(s, "en", 2026, today=TODAY)          # history up to the board's default date (the pinned day)
     kr = next(k for k in okr.list_key_results(s, wid) if k["statement"] == ROI)
     on = tracking.today_in(2026, TODAY)
@@ -51,7 +51,7 @@ def test_a_check_in_recorded_in_the_browser_moves_the_kr_on_the_board(db_path):
     before = len(tracking.list_check_ins(s, wid))
     s.close()
 
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         page.goto(url + "/board")
         settle(page, 800)
         title = chart_title(page, ROI)
@@ -82,7 +82,7 @@ def test_a_check_in_recorded_in_the_browser_moves_the_kr_on_the_board(db_path):
         drill = page.get_by_test_id("stMarkdownContainer").filter(has_text=ROI).last.inner_text()
         assert "on track" in drill and "100%" in drill, drill
 
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         cis = tracking.list_check_ins(s, wid)
         assert len(cis) == before + 1

@@ -29,8 +29,8 @@ def panel(page):
     return page.get_by_role("tabpanel").filter(visible=True).first
 
 
-def _export(db_path) -> tuple[int, dict, bytes]:
-    s = Store(db_path)
+def _export(db_location) -> tuple[int, dict, bytes]:
+    s = Store(db_location)
     try:
         wid = demo.load(s, "en", 2026, today=TODAY)
         kr = next(k for k in okr.list_key_results(s, wid) if k["statement"] == KR)
@@ -56,11 +56,11 @@ def _okr_row(page) -> str:
     return panel(page).locator("table tr").filter(has_text=KR).first.inner_text()
 
 
-def test_an_unchanged_export_uploaded_in_the_browser_has_nothing_to_change(db_path, tmp_path):
-    wid, _, data = _export(db_path)
+def test_an_unchanged_export_uploaded_in_the_browser_has_nothing_to_change(db_location, tmp_path):
+    wid, _, data = _export(db_location)
     book = tmp_path / "Demo-workbook.xlsx"
     book.write_bytes(data)
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         _upload(page, url, book)
         page.get_by_text(t("xl.import.nothing", "en")).first.wait_for()
         assert page.get_by_role("button", name="Apply").count() == 0
@@ -68,8 +68,8 @@ def test_an_unchanged_export_uploaded_in_the_browser_has_nothing_to_change(db_pa
         assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_an_edited_target_is_previewed_applied_shown_on_the_okr_page_and_undone(db_path, tmp_path):
-    wid, kr, data = _export(db_path)
+def test_an_edited_target_is_previewed_applied_shown_on_the_okr_page_and_undone(db_location, tmp_path):
+    wid, kr, data = _export(db_location)
     wb = load_workbook(io.BytesIO(data))
     ws = wb[t("xl.sheet.okr", "en")]
     id_col = [c.key for c in COLUMNS["okr"]].index("kr_id") + 1
@@ -81,7 +81,7 @@ def test_an_edited_target_is_previewed_applied_shown_on_the_okr_page_and_undone(
     book = tmp_path / "Demo-workbook-edited.xlsx"
     wb.save(book)
 
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         _upload(page, url, book)
         change = page.locator("table tr").filter(has_text="Target value").first.inner_text()
         assert "20" in change and "25" in change and "change" in change, change
@@ -101,7 +101,7 @@ def test_an_edited_target_is_previewed_applied_shown_on_the_okr_page_and_undone(
         assert "8 → 20" in row, row
         assert page.locator('[data-testid="stException"]').count() == 0
 
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert {k["id"]: k for k in okr.list_key_results(s, wid)}[kr["id"]]["target"] == 20
         actions = [e["action"] for e in s.audit(wid, limit=50)]

@@ -19,12 +19,12 @@ CUT = """Array.from(document.querySelectorAll('[data-testid="stMetricLabel"] p')
           .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent)"""
 
 
-def test_projector_mode_is_large_kept_and_cuts_nothing(db_path):
+def test_projector_mode_is_large_kept_and_cuts_nothing(db_location):
     from playwright.sync_api import sync_playwright
-    s = Store(db_path)
+    s = Store(db_location)
     wid = demo.load(s, "zh", 2026, today=TODAY)
     s.close()
-    with server(db_path) as url, sync_playwright() as p:
+    with server(db_location) as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = b.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN").new_page()

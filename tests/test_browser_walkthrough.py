@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -29,7 +29,7 @@ from strategy_core.findings import PASS
 from strategy_core.i18n import t
 from strategy_core.store import Store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, browser, server, settle
-from tests.conftest import TODAY
+from tests.conftest import TEST_PG, TODAY
 from tests.test_browser_weekly import cell, enter_number, wait_selected
 
 pytestmark = pytest.mark.browser
@@ -47,12 +47,12 @@ FONT = """Math.min(...Array.from(document.querySelectorAll('[data-testid="stMain
 # -- reading the database ------------------------------------------------------------------------------
 
 @contextmanager
-def saved(db_path: Path):
+def saved(db_location: Path):
     """The database as the app has committed it, opened briefly. While the server runs it holds DuckDB's
     lock on the file, so this reads a copy of the file and its write-ahead log (taken between two reruns,
     when nothing is being written)."""
     try:
-        s = Store(db_path)
+        s = Store(db_location)
     except StoreOpenError:
         s = None
     if s is not None:
@@ -62,9 +62,9 @@ def saved(db_path: Path):
             s.close()
         return
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / db_path.name
+        copy = Path(tmp) / db_location.name
         for suffix in ("", ".wal"):
-            src = db_path.with_name(db_path.name + suffix)
+            src = db_location.with_name(db_location.name + suffix)
             if src.exists():
                 shutil.copyfile(src, copy.with_name(copy.name + suffix))
         s = Store(copy)
@@ -256,9 +256,9 @@ HELP_ZH = "需要市场部每周出一次会员日海报"
 RISK_ZH = "核心门店租约到期"
 
 
-def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
+def test_the_seven_day_setup_in_zh_on_a_projector(db_location, tmp_path):
     tr = lambda key, **p: t(key, "zh", **p)
-    with server(db_path) as url, browser("zh-CN") as page, on_failure_shot(page, "zh.png"):
+    with server(db_location) as url, browser("zh-CN") as page, on_failure_shot(page, "zh.png"):
         keep_toasts(page)
         page.goto(url + "/?projector=1")
         settle(page, 1500)
@@ -267,7 +267,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
 
         # a. the workspace, from the home page's create form
         create_workspace(page, tr, WS_ZH, "retail")
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (ws,) = s.list_workspaces()
             assert (ws["name"], ws["year"], ws["industry"], ws["language"]) == (WS_ZH, YEAR, "retail", "zh")
             wid = ws["id"]
@@ -282,7 +282,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         click(page, "onion_root_save")
         toast(page, tr("common.saved"))
         page.get_by_role("heading", name=tr("onion.financial_layer")).wait_for()
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (root,) = onion.list_nodes(s, wid)
             assert (root["name"], root["parent_id"], root["kind"], root["amount"]) == (ROOT_NODE, None, "amount",
                                                                                       12_000_000)
@@ -294,7 +294,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         toast(page, tr("common.saved"))
         table = page.get_by_test_id("stDataFrame").first
         table.locator("td", has_text=CHILD_NODE).first.wait_for(state="attached")   # the new row
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             nodes = onion.list_nodes(s, wid)
             assert [(n["name"], n["parent_id"], n["kind"], n["share"]) for n in nodes] == [
                 (ROOT_NODE, None, "amount", None), (CHILD_NODE, root["id"], "share", 60)]
@@ -305,7 +305,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         open_page(page, tr("nav.okr"), tr("okr.title"), close_sidebar=True)
         page.get_by_text(tr("okr.empty")).first.wait_for()
         add_objective(page, tr, OBJ_ZH, OWNER_ZH)
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (obj,) = okr.list_objectives(s, wid)
             assert (obj["title"], obj["level"], obj["owner"]) == (OBJ_ZH, "company", OWNER_ZH)
         oid = obj["id"]
@@ -324,7 +324,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         shot(page, "03-okr-zh.png")
         click(page, f"okr_kr_add_{oid}")
         toast(page, tr("common.saved"))
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (kr,) = okr.list_key_results(s, wid)
             assert (kr["statement"], kr["objective_id"], kr["baseline"], kr["target"], kr["unit"], kr["owner"],
                     kr["deadline"], kr["direction"]) == (KR_ZH, oid, 20, 35, "%", OWNER_ZH, None, "up")
@@ -351,7 +351,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         expect(page.get_by_text(no_deadline)).to_have_count(0)
         expect(page.get_by_text(incomplete)).to_have_count(0)
         expect(by_key(page, f"{form}__deadline").locator('input[type="date"]')).to_have_value(DEADLINE.isoformat())
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             kr = s.row("key_result", kid)
             assert kr["deadline"] == DEADLINE
             verdicts = {f.rule: f.severity for f in quality.check_key_result(kr, YEAR)}
@@ -372,7 +372,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         for name in names:
             page.get_by_test_id("stDataFrame").locator("td", has_text=name).first.wait_for(state="attached")
         page.get_by_role("heading", name=f"{tr('bsc.perspective.process')} (2)").wait_for()
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             indicators = bsc.list_indicators(s, wid)
             assert [i["name"] for i in indicators] == names
             assert {i["template"].split(".")[0] for i in indicators} == {"retail"}
@@ -392,7 +392,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
                             deadline=DEADLINE.isoformat(), last="24", last_date=TODAY.isoformat())).wait_for()
         editor = page.get_by_test_id("stDataFrame").first
         editor.locator("td", has_text=CHECKIN_NOTE).first.wait_for(state="attached")
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (c,) = tracking.list_check_ins(s, wid)
             assert (c["key_result_id"], c["date"], c["value"], c["note"]) == (kid, TODAY, 24, CHECKIN_NOTE)
         editor.scroll_into_view_if_needed()
@@ -405,7 +405,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         click(page, "weekly_start")
         toast(page, tr("weekly.started"))
         page.get_by_role("heading", name=tr("weekly.plan_title", person=OWNER_ZH, week=MONDAY.isoformat())).wait_for()
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (plan,) = weekly.list_plans(s, wid)
             assert (plan["person"], plan["week_start"]) == (OWNER_ZH, MONDAY)
         pid = plan["id"]
@@ -417,7 +417,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         page.get_by_text(tr("weekly.all_filed", week=MONDAY.isoformat())).wait_for()   # everyone who owns a KR
         asks = page.get_by_role("tabpanel").filter(visible=True).get_by_role("listitem")
         expect(asks.filter(has_text=HELP_ZH)).to_have_text(f"{OWNER_ZH}：{HELP_ZH}")   # who asks for help
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             plan = weekly.get_plan(s, pid)
             assert (plan["help_needed"], plan["last_week_result"]) == (HELP_ZH, "复购率从 20% 到 24%")
         shot(page, "08-weekly-zh.png")
@@ -430,7 +430,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         page.get_by_role("heading", name=tr("daily.report_title", day=TODAY.isoformat(),
                                             owner=tr("daily.whole_company"))).wait_for()
         page.get_by_text(tr("daily.draft")).wait_for()
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (report,) = daily.list_reports(s, wid)
             assert (report["day"], report["owner"], report["submitted_at"]) == (TODAY, None, None)
         rid = report["id"]
@@ -453,7 +453,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         cell(grid, 5, stockout).wait_for(state="attached")
         assert cell(grid, 3, stockout).text_content() == "3"
         assert "🟢" in cell(grid, 5, stockout).text_content()
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             report = s.row("daily_report", rid)
             assert report["submitted_at"] is not None
             (reading,) = tracking.list_readings(s, wid)
@@ -479,7 +479,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
         page.get_by_role("heading", name=tr("risk.register", top=1, max=risk.TOP_MAX)).wait_for()
         register = page.get_by_test_id("stDataFrame").first
         register.locator("td", has_text=RISK_ZH).first.wait_for(state="attached")
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (r,) = risk.list_risks(s, wid)
             assert (r["name"], r["level"], r["top"], r["owner"]) == (RISK_ZH, "red", True, OWNER_ZH)
         page.get_by_role("heading", name=tr("risk.register", top=1, max=risk.TOP_MAX)).scroll_into_view_if_needed()
@@ -504,7 +504,7 @@ def test_the_seven_day_setup_in_zh_on_a_projector(db_path, tmp_path):
     assert any(KR_ZH in v for v in texts[t("xl.sheet.okr", "zh")])
     assert any(RISK_ZH in v for vs in texts.values() for v in vs)
     # the server is gone: the file itself holds every step, each written once
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert [w["name"] for w in s.list_workspaces()] == [WS_ZH]
         assert len(onion.list_nodes(s, wid)) == 2 and len(okr.list_objectives(s, wid)) == 1
@@ -526,9 +526,9 @@ OWNER_EN = "Mia"
 KR_EN = "Monthly member repeat rate from 20% to 35%"
 
 
-def test_key_steps_in_en(db_path):
+def test_key_steps_in_en(db_location):
     tr = lambda key, **p: t(key, "en", **p)
-    with server(db_path) as url, browser("en-US") as page, on_failure_shot(page, "en.png"):
+    with server(db_location) as url, browser("en-US") as page, on_failure_shot(page, "en.png"):
         keep_toasts(page)
         page.goto(url)
         settle(page, 1500)
@@ -536,7 +536,7 @@ def test_key_steps_in_en(db_path):
         assert page.evaluate(FONT) < 20                          # the desk size: no projector here
 
         create_workspace(page, tr, WS_EN, "retail")
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (ws,) = s.list_workspaces()
             assert (ws["name"], ws["year"], ws["industry"], ws["language"]) == (WS_EN, YEAR, "retail", "en")
             wid = ws["id"]
@@ -544,7 +544,7 @@ def test_key_steps_in_en(db_path):
 
         open_page(page, tr("nav.okr"), tr("okr.title"))
         add_objective(page, tr, OBJ_EN, OWNER_EN)
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (obj,) = okr.list_objectives(s, wid)
             assert (obj["title"], obj["level"], obj["owner"]) == (OBJ_EN, "company", OWNER_EN)
         oid = obj["id"]
@@ -563,7 +563,7 @@ def test_key_steps_in_en(db_path):
         toast(page, tr("common.saved"))
         page.get_by_text(tr("okr.krs_of", count=1)).wait_for()
         page.get_by_test_id("stDataFrame").nth(1).locator("td", has_text=KR_EN).first.wait_for(state="attached")
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (kr,) = okr.list_key_results(s, wid)
             assert (kr["statement"], kr["objective_id"], kr["baseline"], kr["target"], kr["deadline"],
                     kr["owner"]) == (KR_EN, oid, 20, 35, DEADLINE, OWNER_EN)
@@ -579,12 +579,12 @@ def test_key_steps_in_en(db_path):
         toast(page, tr("common.saved"))
         page.get_by_text(tr("track.kr_caption", baseline="20", target="35", unit="%",
                             deadline=DEADLINE.isoformat(), last="24", last_date=TODAY.isoformat())).wait_for()
-        with saved(db_path) as s:
+        with saved(db_location) as s:
             (c,) = tracking.list_check_ins(s, wid)
             assert (c["key_result_id"], c["date"], c["value"], c["note"]) == (kid, TODAY, 24, "September member day")
         shot(page, "03-checkin-en.png")
 
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert [w["name"] for w in s.list_workspaces()] == [WS_EN]
         assert [k["statement"] for k in okr.list_key_results(s, wid)] == [KR_EN]
@@ -598,10 +598,10 @@ def test_key_steps_in_en(db_path):
 KR_SHARED = "Cafés stocking our beans from 12 to 20 by year end"
 
 
-def test_two_browsers_edit_the_same_kr_at_once(db_path):
+def test_two_browsers_edit_the_same_kr_at_once(db_location):
     from playwright.sync_api import sync_playwright
     tr = lambda key, **p: t(key, "en", **p)
-    s = Store(db_path)
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme Coffee", "year": YEAR})
     oid = okr.add_objective(s, wid, {"level": "company", "title": "Get our beans into every good café",
                                      "owner": "Founder"})
@@ -610,11 +610,14 @@ def test_two_browsers_edit_the_same_kr_at_once(db_path):
     assert audit(s, "key_result", kid, "key_result.update") == []
     s.close()
     form = f"okr_kr_{kid}"
-    with server(db_path) as url, sync_playwright() as p:
+    with ExitStack() as servers, sync_playwright() as p:
+        # on PostgreSQL each person is served by a replica of their own (two Streamlit processes)
+        urls = [servers.enter_context(server(db_location)) for _ in range(2 if TEST_PG else 1)]
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             pages = []
-            for _ in range(2):                                  # two people, two sessions
+            for n in range(2):                                  # two people, two sessions
+                url = urls[n % len(urls)]
                 ctx = b.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
                 ctx.set_default_timeout(30_000)
                 page = ctx.new_page()
@@ -649,7 +652,7 @@ def test_two_browsers_edit_the_same_kr_at_once(db_path):
             take = box.get_by_role("button", name=tr("form.take_saved"))
             expect(take).to_be_visible()
             no_toast(second, tr("common.saved"))
-            with saved(db_path) as s:
+            with saved(db_location) as s:
                 assert s.row("key_result", kid)["target"] == 25
             conflict.scroll_into_view_if_needed()
             shot(second, "conflict-en.png")
@@ -662,7 +665,7 @@ def test_two_browsers_edit_the_same_kr_at_once(db_path):
         finally:
             b.close()
 
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         k = s.row("key_result", kid)
         assert (k["target"], k["baseline"], k["statement"], k["deadline"]) == (25, 12, KR_SHARED, DEADLINE)

@@ -148,11 +148,11 @@ def choose_option(page, grid, col: int, row: int, label: str, attempts: int = 3)
         return
 
 
-def test_a_weekly_plan_filed_in_the_browser_moves_its_kr_on_the_board(db_path):
+def test_a_weekly_plan_filed_in_the_browser_moves_its_kr_on_the_board(db_location):
     today = TODAY                               # the server's clock is pinned to it (tests/conftest.py)
     year = today.year
     monday, sunday = weekly.monday_of(today), weekly.week_end(weekly.monday_of(today))
-    s = Store(db_path)
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme Coffee", "year": year})
     oid = okr.add_objective(s, wid, {"level": "company", "title": "Make our regulars come back every week",
                                      "owner": "Founder"})
@@ -167,7 +167,7 @@ def test_a_weekly_plan_filed_in_the_browser_moves_its_kr_on_the_board(db_path):
     assert tracking.list_check_ins(s, wid) == [] and weekly.list_plans(s, wid) == []
     s.close()
 
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         # the board before: no check-in, no progress, not in the ranking
         page.goto(url + "/board")
         settle(page, 800)
@@ -236,7 +236,7 @@ def test_a_weekly_plan_filed_in_the_browser_moves_its_kr_on_the_board(db_path):
         (row,) = [r for r in ranking_rows(page) if KR in r]
         assert "on track" in row and PERSON in row, row
 
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         cis = tracking.list_check_ins(s, wid)
         assert len(cis) == 1, cis

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.browser
 PASSCODE = "room-42-tea"
 
 
-def test_no_data_before_the_passcode_and_no_request_leaves_the_workbench(db_path):
-    s = Store(db_path)
+def test_no_data_before_the_passcode_and_no_request_leaves_the_workbench(db_location):
+    s = Store(db_location)
     wid = demo.load(s, "en", 2026, today=TODAY)
     secrets = [s.get_workspace(wid)["name"], *[k["statement"] for k in okr.list_key_results(s, wid)][:3]]
     s.close()
-    with server(db_path, workshop_passcode=PASSCODE) as url, browser("en-US") as page:
+    with server(db_location, workshop_passcode=PASSCODE) as url, browser("en-US") as page:
         base = urlparse(url).netloc
         received: list[bytes] = []
         requests: list[str] = []

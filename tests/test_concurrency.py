@@ -119,14 +119,14 @@ def _settings(at, wid: int):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_session_whose_row_changed_meanwhile_sees_the_conflict_next_to_the_form_with_its_input_kept(
-        db_path, lang):
+        db_location, lang):
     from strategy_core.i18n import t
     from tests.apptest import open_app, texts
-    s = Store(db_path)
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme", "year": 2026})
     s.close()
-    mine = open_app(db_path, lang=lang, page="workspaces", workspace_id=wid)
-    theirs = open_app(db_path, lang=lang, page="workspaces", workspace_id=wid)
+    mine = open_app(db_location, lang=lang, page="workspaces", workspace_id=wid)
+    theirs = open_app(db_location, lang=lang, page="workspaces", workspace_id=wid)
     assert _settings(mine, wid)[0].value == _settings(theirs, wid)[0].value == "Acme"
     # they rename it and save; meanwhile I typed another name into the form I had opened
     name, save = _settings(theirs, wid)
@@ -137,7 +137,7 @@ def test_a_session_whose_row_changed_meanwhile_sees_the_conflict_next_to_the_for
     save.click().run()
     assert t("store.error.changed", lang) in texts(mine)                       # said next to the form
     assert _settings(mine, wid)[0].value == "Acme Roasters"                     # my input is kept
-    s = Store(db_path)
+    s = Store(db_location)
     assert s.get_workspace(wid)["name"] == "Acme Coffee"                         # theirs is not lost
     s.close()
     # "Show the saved version" drops my input and shows theirs
@@ -146,13 +146,13 @@ def test_a_session_whose_row_changed_meanwhile_sees_the_conflict_next_to_the_for
     assert t("store.error.changed", lang) not in texts(mine)
 
 
-def test_a_form_nobody_typed_into_follows_the_other_sessions_save_on_its_next_rerun(db_path):
+def test_a_form_nobody_typed_into_follows_the_other_sessions_save_on_its_next_rerun(db_location):
     from tests.apptest import open_app
-    s = Store(db_path)
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme", "year": 2026})
     s.close()
-    mine = open_app(db_path, page="workspaces", workspace_id=wid)
-    theirs = open_app(db_path, page="workspaces", workspace_id=wid)
+    mine = open_app(db_location, page="workspaces", workspace_id=wid)
+    theirs = open_app(db_location, page="workspaces", workspace_id=wid)
     name, save = _settings(theirs, wid)
     name.set_value("Acme Coffee")
     save.click().run()

@@ -322,11 +322,11 @@ def pick(at, day, owner=None):
             "Repeat rate still falling", "🔴 off target", "Days without a submitted report"]),
     ("zh", ["已于 2026-09-28 18:30 提交", "数据日报 · 2026-09-28 · 全公司", "老客户复购率", "老客复购率继续走低",
             "🔴", "未提交数据日报的日子"])])
-def test_daily_page_shows_a_demo_report_and_the_missing_days(db_path, lang, words):
-    s = Store(db_path)
+def test_daily_page_shows_a_demo_report_and_the_missing_days(db_location, lang, words):
+    s = Store(db_location)
     load_demo(s, lang)
     s.close()
-    at = pick(open_app(db_path, lang=lang, page="daily"), dt.date(2026, 9, 28))
+    at = pick(open_app(db_location, lang=lang, page="daily"), dt.date(2026, 9, 28))
     t = shown(at) + tables(at)
     for w in words:
         assert w in t, w
@@ -341,16 +341,16 @@ def test_daily_page_shows_a_demo_report_and_the_missing_days(db_path, lang, word
     assert cells["2026-09-01"]["status"] == "not_started"
 
 
-def test_daily_page_start_fill_and_submit_a_report(db_path):
-    s = Store(db_path)
+def test_daily_page_start_fill_and_submit_a_report(db_location):
+    s = Store(db_location)
     wid = load_demo(s, "en")
     s.close()
     day = dt.date(2026, 9, 25)
-    at = pick(open_app(db_path, lang="en", page="daily"), day)
+    at = pick(open_app(db_location, lang="en", page="daily"), day)
     assert "No daily data report for 2026-09-25 (Whole company) yet." in shown(at)
     at.button(key="daily_start").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         rep = daily.find_report(daily.list_reports(s, wid), day)
         rows = daily.report_rows(bsc.list_indicators(s, wid), tracking.list_readings(s, wid), rep, day)
@@ -366,7 +366,7 @@ def test_daily_page_start_fill_and_submit_a_report(db_path):
     no_exceptions(at)
     assert "“Order delivery cycle” is red (130 against a target of < 72h): write a comment before submitting." \
         in shown(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert store_report(s, rep["id"])["submitted_at"] is None
     finally:
@@ -375,7 +375,7 @@ def test_daily_page_start_fill_and_submit_a_report(db_path):
                                 "added_rows": [], "deleted_rows": []}
     at.button(key=f"daily_submit_{rep['id']}").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert store_report(s, rep["id"])["submitted_at"] is not None
         r = daily.report_readings(tracking.list_readings(s, wid), rep["id"])
@@ -390,15 +390,15 @@ def store_report(s, rid):
     return s.row("daily_report", rid)
 
 
-def test_daily_page_refuses_a_day_outside_the_year(db_path):
-    s = Store(db_path)
+def test_daily_page_refuses_a_day_outside_the_year(db_location):
+    s = Store(db_location)
     wid = load_demo(s, "zh")
     s.close()
-    at = pick(open_app(db_path, lang="zh", page="daily"), dt.date(2025, 12, 30))
+    at = pick(open_app(db_location, lang="zh", page="daily"), dt.date(2025, 12, 30))
     at.button(key="daily_start").click().run()
     no_exceptions(at)
     assert "2025-12-30 不在计划年度 2026 内。" in shown(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert not any(r["day"].year == 2025 for r in daily.list_reports(s, wid))
     finally:

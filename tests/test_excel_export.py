@@ -211,7 +211,7 @@ def test_catalog_has_every_excel_key_in_both_languages():
 
 def test_cli_export(tmp_path, store, capsys):
     wid = demo.load(store, "en", 2026, today=AS_OF)
-    db = store.path if hasattr(store, "path") else None
+    db = store.location
     store.close()
     out = tmp_path / "demo.xlsx"
     assert db is not None

@@ -314,7 +314,7 @@ def test_a_broken_file_is_refused_with_one_message_and_nothing_changes(store, de
 
 def test_command_line_dry_run_prints_the_preview_and_an_error_exits_1(tmp_path, store, demo_ws):
     from strategy_core import cli
-    db = store.path
+    db = store.location
     wb = _book(export_workbook(store, demo_ws, "en", on=ON, sheets=["scorecard"], today=TODAY))
     ind = bsc.list_indicators(store, demo_ws)[0]
     sc = _sheet(wb, "scorecard", "en")

@@ -51,19 +51,19 @@ def _content(s: Store, wid: int) -> dict:
 
 
 @pytest.fixture
-def demo_db(db_path, request):
+def demo_db(db_location, request):
     """The demo company in *lang*; yields (path, workspace id, lang, an export of it)."""
     lang = getattr(request, "param", "en")
-    s = Store(db_path)
+    s = Store(db_location)
     wid = demo.load(s, lang, 2026, today=TODAY)
     data = export_workbook(s, wid, lang, today=TODAY)
     s.close()
-    return db_path, wid, lang, data
+    return db_location, wid, lang, data
 
 
-def _edited_target(db_path, wid, lang, data) -> tuple[dict, bytes]:
+def _edited_target(db_location, wid, lang, data) -> tuple[dict, bytes]:
     """The export with one KR's target doubled."""
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         kr = next(k for k in okr.list_key_results(s, wid) if k["direction"] == "up" and k["target"])
     finally:
@@ -94,11 +94,11 @@ def _frames(at) -> list:
 # -- the page -----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_page_says_what_it_accepts_and_offers_an_xlsx_uploader(db_path, lang):
-    s = Store(db_path)
+def test_the_page_says_what_it_accepts_and_offers_an_xlsx_uploader(db_location, lang):
+    s = Store(db_location)
     demo.load(s, lang, 2026, today=TODAY)
     s.close()
-    at = open_app(db_path, lang=lang, page=PAGE)
+    at = open_app(db_location, lang=lang, page=PAGE)
     no_exceptions(at)
     shown = texts(at)
     assert t("xlimp.title", lang) in shown and t("xlimp.accepted", lang) in shown
@@ -110,8 +110,8 @@ def test_the_page_says_what_it_accepts_and_offers_an_xlsx_uploader(db_path, lang
 
 @pytest.mark.parametrize("demo_db", LANGS, indirect=True)
 def test_an_unchanged_export_has_nothing_to_change(demo_db):
-    db_path, wid, lang, data = demo_db
-    at = open_app(db_path, lang=lang, page=PAGE)
+    db_location, wid, lang, data = demo_db
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, data)
     no_exceptions(at)
     assert t("xl.import.nothing", lang) in [s.value for s in at.success]
@@ -121,13 +121,13 @@ def test_an_unchanged_export_has_nothing_to_change(demo_db):
 
 
 def test_an_edited_target_is_previewed_old_to_new_applied_once_and_undone_from_the_sidebar(demo_db, monkeypatch):
-    db_path, wid, lang, data = demo_db
-    kr, edited = _edited_target(db_path, wid, lang, data)
+    db_location, wid, lang, data = demo_db
+    kr, edited = _edited_target(db_location, wid, lang, data)
     reads = []
     real_read = reader.read_workbook
     monkeypatch.setattr(reader, "read_workbook", lambda *a, **k: reads.append(1) or real_read(*a, **k))
 
-    at = open_app(db_path, lang=lang, page=PAGE)
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, edited)
     no_exceptions(at)
     assert [m.value for m in at.metric] == ["0", "1", "0"]
@@ -157,7 +157,7 @@ def test_an_edited_target_is_previewed_old_to_new_applied_once_and_undone_from_t
     assert t("xlimp.applied_toast", lang, count=1) in [x.value for x in at.toast]
     assert at.file_uploader[0].value is None, "the upload is cleared: it cannot be applied twice"
     assert not _apply_buttons(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert {k["id"]: k for k in okr.list_key_results(s, wid)}[kr["id"]]["target"] == kr["target"] * 2
         assert s.audit(wid, limit=1)[0]["action"] == "xl.import"
@@ -171,7 +171,7 @@ def test_an_edited_target_is_previewed_old_to_new_applied_once_and_undone_from_t
     assert t("action.xl.import", lang) in undo.label
     undo.click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert {k["id"]: k for k in okr.list_key_results(s, wid)}[kr["id"]]["target"] == kr["target"]
     finally:
@@ -179,8 +179,8 @@ def test_an_edited_target_is_previewed_old_to_new_applied_once_and_undone_from_t
 
 
 def test_text_from_the_workbook_is_shown_as_text_not_markdown(demo_db):
-    db_path, wid, lang, data = demo_db
-    s = Store(db_path)
+    db_location, wid, lang, data = demo_db
+    s = Store(db_location)
     kr = okr.list_key_results(s, wid)[0]
     s.close()
     wb = load_workbook(io.BytesIO(data))
@@ -188,7 +188,7 @@ def test_text_from_the_workbook_is_shown_as_text_not_markdown(demo_db):
     owner = "**Zhao** | Liu <b>x</b> [link](http://example.com)"
     for r in _rows_of(ws, "okr", "kr_id", kr["id"]):
         ws.cell(row=r, column=_col("okr", "owner")).value = owner
-    at = open_app(db_path, lang=lang, page=PAGE)
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, _save(wb))
     no_exceptions(at)
     raw = at.table[1].value.iloc[0][t("xlimp.col.new", lang)]
@@ -197,9 +197,9 @@ def test_text_from_the_workbook_is_shown_as_text_not_markdown(demo_db):
 
 
 def test_the_applied_message_goes_once_the_import_is_undone(demo_db):
-    db_path, wid, lang, data = demo_db
-    _, edited = _edited_target(db_path, wid, lang, data)
-    at = open_app(db_path, lang=lang, page=PAGE)
+    db_location, wid, lang, data = demo_db
+    _, edited = _edited_target(db_location, wid, lang, data)
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, edited)
     _apply_buttons(at)[0].click().run()
     assert any(s.value == t("xlimp.applied", lang, count=1) for s in at.success)
@@ -209,15 +209,15 @@ def test_the_applied_message_goes_once_the_import_is_undone(demo_db):
 
 
 def test_removing_rows_asks_for_a_confirmation_first(demo_db):
-    db_path, wid, lang, data = demo_db
-    s = Store(db_path)
+    db_location, wid, lang, data = demo_db
+    s = Store(db_location)
     victim = risk.list_risks(s, wid)[-1]
     s.close()
     wb = load_workbook(io.BytesIO(data))
     ws = wb[t("xl.sheet.risk", lang)]
     for r in sorted(_rows_of(ws, "risk", "risk_id", victim["id"]), reverse=True):
         ws.delete_rows(r)
-    at = open_app(db_path, lang=lang, page=PAGE)
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, _save(wb))
     no_exceptions(at)
     removed = int(at.metric[2].value)
@@ -233,7 +233,7 @@ def test_removing_rows_asks_for_a_confirmation_first(demo_db):
     assert not apply.disabled
     apply.click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert victim["id"] not in {r["id"] for r in risk.list_risks(s, wid)}
         assert victim["id"] in {r["id"] for r in s.rows("risk", wid, deleted=True)}
@@ -243,16 +243,16 @@ def test_removing_rows_asks_for_a_confirmation_first(demo_db):
 
 @pytest.mark.parametrize("demo_db", ["zh"], indirect=True)
 def test_every_problem_is_listed_by_sheet_cell_and_column_and_nothing_can_be_applied(demo_db):
-    db_path, wid, lang, data = demo_db
+    db_location, wid, lang, data = demo_db
     wb = load_workbook(io.BytesIO(data))
     ws = wb[t("xl.sheet.okr", lang)]
     ws.cell(row=HEADER_ROW + 1, column=_col("okr", "target")).value = "lots"
     sc = wb[t("xl.sheet.scorecard", lang)]
     sc.cell(row=HEADER_ROW + 1, column=_col("scorecard", "comparator")).value = "≈"
-    s = Store(db_path)
+    s = Store(db_location)
     before = _content(s, wid)
     s.close()
-    at = open_app(db_path, lang=lang, page=PAGE)
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, _save(wb))
     no_exceptions(at)
     assert t("xlimp.errors", lang, count=2) in [e.value for e in at.error]
@@ -266,7 +266,7 @@ def test_every_problem_is_listed_by_sheet_cell_and_column_and_nothing_can_be_app
     assert "lots" in okr_row[t("xlimp.col.problem", lang)]
     sc_row = by_sheet[t("xl.sheet.scorecard", lang)]
     assert "≈" in sc_row[t("xlimp.col.problem", lang)] and "≥" in sc_row[t("xlimp.col.problem", lang)]
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert _content(s, wid) == before
     finally:
@@ -274,8 +274,8 @@ def test_every_problem_is_listed_by_sheet_cell_and_column_and_nothing_can_be_app
 
 
 def test_a_file_that_is_not_a_workbook_gets_one_message(demo_db):
-    db_path, wid, lang, _ = demo_db
-    at = open_app(db_path, lang=lang, page=PAGE)
+    db_location, wid, lang, _ = demo_db
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, b"name,target\nx,1\n" * 10, "sneaky.xlsx")
     no_exceptions(at)
     [error] = at.error
@@ -284,14 +284,14 @@ def test_a_file_that_is_not_a_workbook_gets_one_message(demo_db):
 
 
 def test_a_workspace_changed_meanwhile_is_said_and_the_preview_made_again(demo_db):
-    db_path, wid, lang, data = demo_db
-    kr, edited = _edited_target(db_path, wid, lang, data)
-    at = open_app(db_path, lang=lang, page=PAGE)
+    db_location, wid, lang, data = demo_db
+    kr, edited = _edited_target(db_location, wid, lang, data)
+    at = open_app(db_location, lang=lang, page=PAGE)
     _upload(at, edited)
     [apply] = _apply_buttons(at)
     # someone else saves while the preview is on screen (through the app's own Store: one per process)
     from ui import state
-    app_store = state._open(str(db_path))
+    app_store = state._open(str(db_location))
     other = next(k for k in okr.list_key_results(app_store, wid) if k["id"] != kr["id"])
     okr.update_key_result(app_store, other["id"], {"metric": "changed meanwhile"})
     apply.click().run()

@@ -43,12 +43,12 @@ def _file_in_help(button) -> str:
 
 
 @pytest.fixture
-def demo_db(db_path, request):
+def demo_db(db_location, request):
     lang = request.param
-    s = Store(db_path)
+    s = Store(db_location)
     wid = demo.load(s, lang, 2026, today=TODAY)
     s.close()
-    return db_path, wid, lang
+    return db_location, wid, lang
 
 
 # -- file names ------------------------------------------------------------------------------------------
@@ -71,10 +71,10 @@ def test_file_names_are_safe_on_windows_and_keep_chinese():
 
 @pytest.mark.parametrize("demo_db", LANGS, indirect=True)
 def test_each_page_offers_its_sheet_filled_and_blank(demo_db):
-    db_path, wid, lang = demo_db
-    at = open_app(db_path, lang=lang)
+    db_location, wid, lang = demo_db
+    at = open_app(db_location, lang=lang)
     today = TODAY.isoformat()
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         ws_name = s.get_workspace(wid)["name"]
         for page, sheet in PAGES.items():
@@ -112,15 +112,15 @@ def test_each_page_offers_its_sheet_filled_and_blank(demo_db):
 
 @pytest.mark.parametrize("demo_db", ["en"], indirect=True)
 def test_board_download_is_measured_as_of_the_chosen_date(demo_db):
-    db_path, wid, lang = demo_db
-    at = open_app(db_path, lang=lang, page="board")
+    db_location, wid, lang = demo_db
+    at = open_app(db_location, lang=lang, page="board")
     no_exceptions(at)
     on = dt.date(2026, 5, 31)
     at.date_input(key="board_on").set_value(on).run()
     no_exceptions(at)
     filled = at.download_button(key="xl_board_filled")
     assert "2026-05-31" in filled.help and _file_in_help(filled).endswith("-2026-05-31.xlsx")
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         content, err = excel.filled_bytes(s, wid, lang, ("board",), on, today=TODAY)
     finally:
@@ -134,12 +134,12 @@ def test_board_download_is_measured_as_of_the_chosen_date(demo_db):
 
 @pytest.mark.parametrize("demo_db", LANGS, indirect=True)
 def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
-    db_path, wid, lang = demo_db
-    at = open_app(db_path, lang=lang, page="workspaces")
+    db_location, wid, lang = demo_db
+    at = open_app(db_location, lang=lang, page="workspaces")
     no_exceptions(at)
     assert t("xlui.workbook_title", lang) in texts(at)
     assert t("xlui.workbook_caption", lang, date=tracking.today_in(2026, TODAY).isoformat()) in texts(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         ws_name = s.get_workspace(wid)["name"]
         for code in LANGS:
@@ -160,16 +160,16 @@ def test_workspaces_page_offers_the_workbook_in_both_languages(demo_db):
 # -- an export that cannot be made ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_text_too_long_for_a_cell_is_a_message_next_to_the_button(db_path, lang):
+def test_text_too_long_for_a_cell_is_a_message_next_to_the_button(db_location, lang):
     from strategy_core.plan import workspace
-    s = Store(db_path)
+    s = Store(db_location)
     wid = workspace.create(s, {"name": "Acme", "year": 2026})
     onion.add_node(s, wid, None, {"name": "Revenue", "kind": "amount", "amount": 1_200_000})
     root = onion.list_nodes(s, wid)[0]["id"]
     with s.transaction(wid, "onion.update") as tx:          # more than a cell holds (the forms refuse it)
         tx.update("onion_node", root, {"note": "x" * 40_000})
     s.close()
-    at = open_app(db_path, lang=lang, page="onion")
+    at = open_app(db_location, lang=lang, page="onion")
     no_exceptions(at)
     assert not at.download_button(key="xl_onion_filled").proto.disabled
     at.download_button(key="xl_onion_filled").click().run()
@@ -184,7 +184,7 @@ def test_text_too_long_for_a_cell_is_a_message_next_to_the_button(db_path, lang)
     at.run()
     assert at.download_button(key="xl_onion_filled").proto.disabled
     # shortening the text (a new version of the workspace) brings the button back, without the message
-    s = Store(db_path)
+    s = Store(db_location)
     with s.transaction(wid, "onion.update") as tx:
         tx.update("onion_node", root, {"note": "short"})
     s.close()
@@ -197,16 +197,16 @@ def test_text_too_long_for_a_cell_is_a_message_next_to_the_button(db_path, lang)
 # -- a real click in a real browser ---------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_download_in_the_browser_gives_a_workbook_that_opens(db_path, tmp_path):
+def test_download_in_the_browser_gives_a_workbook_that_opens(db_location, tmp_path):
     """The button's file is made on click (a deferred download): the browser gets a real xlsx with the
     page's sheet, under a name safe on Windows."""
     from tests.browser import browser, server, settle
-    s = Store(db_path)
+    s = Store(db_location)
     wid = demo.load(s, "en", 2026, today=TODAY)
     ws_name = s.get_workspace(wid)["name"]
     s.close()
     label = t("xlui.sheet", "en", sheet=t("xl.sheet.okr", "en"))
-    with server(db_path) as url, browser("en-US") as page:
+    with server(db_location) as url, browser("en-US") as page:
         page.goto(url + "/okr")
         settle(page, 800)
         button = page.get_by_role("button", name=label)

@@ -107,8 +107,8 @@ def test_shown_text_cannot_become_a_link_or_markup():
         assert shown.replace("\\", "").replace("\u2060", "") == value      # the same words, inert
 
 
-def test_a_form_says_which_invisible_characters_it_took_out_and_refuses_an_override(db_path, ws):
-    at = open_app(db_path, lang="en", page="okr", workspace_id=ws)
+def test_a_form_says_which_invisible_characters_it_took_out_and_refuses_an_override(db_location, ws):
+    at = open_app(db_location, lang="en", page="okr", workspace_id=ws)
     at.text_input(key="okr_new_obj__title").set_value("Grow\x07 revenue\u200b 2026")
     at.button(key="okr_new_obj_save").click().run()
     assert not at.exception

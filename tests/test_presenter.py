@@ -36,14 +36,14 @@ def test_position_moves_and_stops_at_the_ends(store, demo_ws):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_page_steps_through_and_edits_in_place(db_path, lang):
+def test_the_page_steps_through_and_edits_in_place(db_location, lang):
     from strategy_core import demo
     from strategy_core.store import Store
-    s = Store(db_path)
+    s = Store(db_location)
     wid = demo.load(s, lang, 2026, today=TODAY)
     first = okr.list_objectives(s, wid)[0]
     s.close()
-    at = open_app(db_path, lang=lang, page="presenter", workspace_id=wid)
+    at = open_app(db_location, lang=lang, page="presenter", workspace_id=wid)
     assert not at.exception
     assert escape_md(first["title"]) in at.header[0].value and t("presenter.kind.objective", lang) in texts(at)
     at.button(key="presenter_next").click().run()
@@ -53,7 +53,7 @@ def test_the_page_steps_through_and_edits_in_place(db_path, lang):
     at.text_input(key=f"presenter_obj_{first['id']}__owner").set_value("CEO & COO")
     at.button(key=f"presenter_obj_save_{first['id']}").click().run()
     assert not at.exception
-    s = Store(db_path)
+    s = Store(db_location)
     assert s.row("objective", first["id"])["owner"] == "CEO & COO"
     # the risks only, the fired one on screen with its plans
     at.pills(key="presenter_kinds").set_value(["risk"]).run()

@@ -290,8 +290,8 @@ def no_exceptions(at):
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_page_without_a_workspace_points_to_workspaces(db_path):
-    at = open_app(db_path, lang="en", page="risks")
+def test_page_without_a_workspace_points_to_workspaces(db_location):
+    at = open_app(db_location, lang="en", page="risks")
     no_exceptions(at)
     assert "Create a workspace" in texts(at)
 
@@ -302,11 +302,11 @@ def test_page_without_a_workspace_points_to_workspaces(db_path):
     ("zh", {"title": "第 7 天 · 风险预案", "fired": "风险已触发", "money": "30% · ¥3000万",
             "new": "供应商断供", "top_full": "最多只能有 3 个 TOP 风险", "cheapest": "★ 最省"}),
 ])
-def test_page_in_both_languages_adds_a_risk_and_refuses_a_fourth_top(db_path, lang, words):
-    s = Store(db_path)
+def test_page_in_both_languages_adds_a_risk_and_refuses_a_fourth_top(db_location, lang, words):
+    s = Store(db_location)
     wid = demo_with_risks(s, lang)
     s.close()
-    at = open_app(db_path, lang=lang, page="risks")
+    at = open_app(db_location, lang=lang, page="risks")
     no_exceptions(at)
     t = texts(at)
     assert words["title"] in t
@@ -322,7 +322,7 @@ def test_page_in_both_languages_adds_a_risk_and_refuses_a_fourth_top(db_path, la
     at.button(key="risk_add").click().run()
     no_exceptions(at)
     assert any(words["top_full"] in m.value for m in at.markdown), texts(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert len(risk.list_risks(s, wid)) == 3
     finally:
@@ -331,7 +331,7 @@ def test_page_in_both_languages_adds_a_risk_and_refuses_a_fourth_top(db_path, la
     at.checkbox(key="risk_new__top").uncheck()
     at.button(key="risk_add").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         rows = risk.list_risks(s, wid)
         assert [r["name"] for r in rows][-1] == words["new"] and len(rows) == 4 and not rows[-1]["top"]
@@ -340,15 +340,15 @@ def test_page_in_both_languages_adds_a_risk_and_refuses_a_fourth_top(db_path, la
     assert at.selectbox(key="risk_selected").value == rows[-1]["id"]
 
 
-def test_page_refuses_a_negative_cost_and_a_trigger_that_is_gone(db_path):
-    s = Store(db_path)
+def test_page_refuses_a_negative_cost_and_a_trigger_that_is_gone(db_location):
+    s = Store(db_location)
     wid = demo_with_risks(s, "en")
     edu = risk.list_risks(s, wid)[0]
     rid = edu["id"]
     bsc.delete_indicator(s, edu["trigger_id"])           # the repeat-purchase rate is deleted
     before = {p["id"]: p["cost"] for p in risk.list_plans(s, wid)}
     s.close()
-    at = open_app(db_path, lang="en", page="risks")
+    at = open_app(db_location, lang="en", page="risks")
     no_exceptions(at)
     assert "deleted or retired" in at.dataframe[0].value.iloc[0].tolist()[4]
     assert not at.error                                   # a trigger that is gone fires nothing
@@ -358,30 +358,30 @@ def test_page_refuses_a_negative_cost_and_a_trigger_that_is_gone(db_path):
     at.button(key=f"risk_plan_save_{rid}_B").click().run()
     no_exceptions(at)
     assert any("A cost cannot be negative" in m.value for m in at.markdown)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert {p["id"]: p["cost"] for p in risk.list_plans(s, wid)} == before
     finally:
         s.close()
 
 
-def test_page_edits_a_risks_impact_in_words_and_keeps_it_when_other_fields_change(db_path):
+def test_page_edits_a_risks_impact_in_words_and_keeps_it_when_other_fields_change(db_location):
     """The edit form shows the stored impact in words, saves a change to it, and a save of another
     field keeps it (the form once read it under another key: the field showed empty and a save
     cleared it)."""
-    s = Store(db_path)
+    s = Store(db_location)
     wid = demo_with_risks(s, "en")
     edu = risk.list_risks(s, wid)[0]
     rid, impact = edu["id"], edu["impact_text"]
     s.close()
     assert impact
-    at = open_app(db_path, lang="en", page="risks")
+    at = open_app(db_location, lang="en", page="risks")
     no_exceptions(at)
     assert at.text_input(key=f"risk_{rid}__impact_text").value == impact
     at.text_input(key=f"risk_{rid}__owner").input("Marketing lead")
     at.button(key=f"risk_save_{rid}").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         row = s.row("risk", rid)
         assert (row["owner"], row["impact_text"]) == ("Marketing lead", impact)
@@ -390,7 +390,7 @@ def test_page_edits_a_risks_impact_in_words_and_keeps_it_when_other_fields_chang
     at.text_input(key=f"risk_{rid}__impact_text").input("A third of the year's revenue")
     at.button(key=f"risk_save_{rid}").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert s.row("risk", rid)["impact_text"] == "A third of the year's revenue"
     finally:

@@ -395,19 +395,19 @@ def pick(at, person, day):
     ("en", "Localisation ops", ["Weekly plan · Localisation ops · week of 2026-09-28", "Sign 10 beauty KOLs in Thailand",
                                 "have no plan for the week of 2026-09-28: Marketing", "last week's result"]),
     ("zh", "本地化运营部", ["周计划 · 本地化运营部 · 2026-09-28 这一周", "签下泰国 10 位美妆 KOL", "市场部", "上周结果"])])
-def test_weekly_page_shows_the_demo_plan_in_both_languages(db_path, lang, person, words):
-    s = Store(db_path)
+def test_weekly_page_shows_the_demo_plan_in_both_languages(db_location, lang, person, words):
+    s = Store(db_location)
     load_demo(s, lang)
     s.close()
-    at = pick(open_app(db_path, lang=lang, page="weekly"), person, AS_OF)
+    at = pick(open_app(db_location, lang=lang, page="weekly"), person, AS_OF)
     t = shown(at) + tables(at)
     for w in words:
         assert w in t, w
 
 
-def small_team(db_path) -> tuple[int, int]:
+def small_team(db_location) -> tuple[int, int]:
     """A workspace where Alice owns one % KR (the page offers the owners of KRs and objectives)."""
-    s = Store(db_path)
+    s = Store(db_location)
     from strategy_core.plan import workspace
     try:
         wid = workspace.create(s, {"name": "Acme", "year": 2026})
@@ -419,13 +419,13 @@ def small_team(db_path) -> tuple[int, int]:
     return wid, kr
 
 
-def test_weekly_page_start_a_plan_and_record_a_kr_value(db_path):
-    wid, kr = small_team(db_path)
-    at = pick(open_app(db_path, lang="en", page="weekly"), "Alice", MON)
+def test_weekly_page_start_a_plan_and_record_a_kr_value(db_location):
+    wid, kr = small_team(db_location)
+    at = pick(open_app(db_location, lang="en", page="weekly"), "Alice", MON)
     assert "Alice has no plan for the week of 2026-03-09 yet." in shown(at)
     at.button(key="weekly_start").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         plan = weekly.list_plans(s, wid)[0]
     finally:
@@ -437,7 +437,7 @@ def test_weekly_page_start_a_plan_and_record_a_kr_value(db_path):
     at.button(key=f"weekly_items_save_{plan['id']}").click().run()
     no_exceptions(at)
     assert "Item 1, KR value (check-in): A rate in % must lie between 0 and 100." in shown(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert weekly.get_plan(s, plan["id"])["items"] == [] and tracking.list_check_ins(s, wid) == []
     finally:
@@ -446,7 +446,7 @@ def test_weekly_page_start_a_plan_and_record_a_kr_value(db_path):
         {"text": "A/B test the buy button", "kr": "Conversion from 5 % to 8 % by Q3", "kr_value": 6.5, "done": False}]}
     at.button(key=f"weekly_items_save_{plan['id']}").click().run()
     no_exceptions(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         cis = tracking.list_check_ins(s, wid)
         assert [(c["key_result_id"], c["value"], c["date"]) for c in cis] == [(kr, 6.5, MON + dt.timedelta(days=6))]
@@ -455,9 +455,9 @@ def test_weekly_page_start_a_plan_and_record_a_kr_value(db_path):
         s.close()
 
 
-def test_weekly_page_refuses_a_week_outside_the_year_and_a_duplicate(db_path):
-    wid, _kr = small_team(db_path)
-    at = open_app(db_path, lang="zh", page="weekly")
+def test_weekly_page_refuses_a_week_outside_the_year_and_a_duplicate(db_location):
+    wid, _kr = small_team(db_location)
+    at = open_app(db_location, lang="zh", page="weekly")
     assert at.selectbox(key="weekly_pick__person").options == ["CEO", "Alice"]
     at.selectbox(key="weekly_pick__person").set_value("Alice").run()
     at.date_input(key="weekly_pick__week_start").set_value(dt.date(2025, 12, 15)).run()
@@ -465,13 +465,13 @@ def test_weekly_page_refuses_a_week_outside_the_year_and_a_duplicate(db_path):
     no_exceptions(at)
     assert "2025-12-15 这一周不在计划年度 2026 内。" in shown(at)
     at.date_input(key="weekly_pick__week_start").set_value(MON).run()
-    s = Store(db_path)
+    s = Store(db_location)
     weekly.create_plan(s, wid, "Alice", MON, today=TODAY)          # someone else filed it meanwhile
     s.close()
     at.button(key="weekly_start").click().run()
     no_exceptions(at)
     assert "Alice 已有 2026-03-09 这一周的周计划，请直接修改那一份。" in shown(at)
-    s = Store(db_path)
+    s = Store(db_location)
     try:
         assert len(weekly.list_plans(s, wid)) == 1
     finally:

@@ -85,7 +85,7 @@ def filled_bytes(store: Store, workspace_id: int, lang: str, sheets: tuple[str, 
     *version*: the one the page showed (a download runs outside the script run, where the run's reads
     are not at hand); None reads it."""
     version = store.version(workspace_id) if version is None else version
-    return _filled(store, str(store.path), workspace_id, version, lang, tuple(sheets) if sheets else None, on, today)
+    return _filled(store, store.key, workspace_id, version, lang, tuple(sheets) if sheets else None, on, today)
 
 
 def blank_bytes(sheet: str, lang: str, currency: str, *, today: dt.date) -> Result:

@@ -50,7 +50,7 @@ _lock = threading.Lock()
 
 def plan_key(store: Store, workspace_id: int, data: bytes) -> tuple:
     """A plan is good for one file, workspace version and day (check-ins are dated by the day)."""
-    return (str(store.path), hashlib.sha256(data).hexdigest(), workspace_id, store.version(workspace_id), today())
+    return (store.key, hashlib.sha256(data).hexdigest(), workspace_id, store.version(workspace_id), today())
 
 
 def cached(key: tuple) -> Planned | None:

@@ -3,7 +3,6 @@ right, and then its person's name is asked once (the change log records it as th
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import streamlit as st
 
@@ -31,7 +30,7 @@ def page() -> None:
     """The only page a session that has not passed gets: the passcode, then a name."""
     tr = state.tr
     if not st.session_state.get(_OK):
-        stored = workshop.load(workshop.passcode_file(Path(state.db_path())))
+        stored = workshop.load(workshop.passcode_file(state.db_path()))
         st.title(tr("workshop.gate.title"))
         if stored is None:                 # started by hand without a passcode: refuse everyone
             st.error(tr("workshop.gate.no_passcode"))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import streamlit as st
 
@@ -10,7 +9,7 @@ from strategy_core import clock
 from strategy_core.track import tracking
 from strategy_core.errors import StoreOpenError, WorkbenchError
 from strategy_core.i18n import LANGS, lang_from_locale, t
-from strategy_core.store.store import Store, default_db_path
+from strategy_core.store.store import Store, default_location
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,8 +33,8 @@ def board(store: Store, workspace_id: int, on: dt.date):
 
 
 def board_and_snapshot(store: Store, workspace_id: int, on: dt.date):
-    # the file is part of the key: two databases can hold the same workspace id at the same version
-    return _board(store, str(store.path), workspace_id, version(workspace_id), on)
+    # the database is part of the key: two databases can hold the same workspace id at the same version
+    return _board(store, store.key, workspace_id, version(workspace_id), on)
 
 
 # -- what a run reads of the database once -------------------------------------------------------------
@@ -51,8 +50,8 @@ def begin_run() -> None:
 def _reads() -> dict:
     s = store()
     memo = st.session_state.get("_reads")
-    if memo is None or memo["writes"] != s.writes or memo["db"] != str(s.path):
-        memo = {"writes": s.writes, "db": str(s.path), "version": {}}
+    if memo is None or memo["writes"] != s.writes or memo["db"] != s.key:
+        memo = {"writes": s.writes, "db": s.key, "version": {}}
         st.session_state["_reads"] = memo
     return memo
 
@@ -89,11 +88,12 @@ def _last_undoable(_store: Store, db: str, workspace_id: int, version: int):
 def last_undoable(workspace_id: int) -> dict | None:
     """The change the undo button offers, once per workspace version (the query groups the whole change log)."""
     s = store()
-    return _last_undoable(s, str(s.path), workspace_id, version(workspace_id))
+    return _last_undoable(s, s.key, workspace_id, version(workspace_id))
 
 
 def db_path() -> str:
-    return str(os.environ.get("WORKBENCH_DB") or default_db_path())
+    """The database this app serves: $WORKBENCH_DB (a DuckDB file or a server's URL), else data/workbench.duckdb."""
+    return str(default_location())
 
 
 def store() -> Store:

@@ -28,9 +28,12 @@ Commands
   restore     ``--from BACKUP [--yes]``: put a backup in place of the database, after checking it;
               the current file is kept beside it as a safety copy; refused while another program
               has the database open
+  copy        ``--from DB --to DB``: every row (the trash too) and the whole change log, with their
+              ids, into an empty database — a DuckDB file to a team server's postgresql:// URL, or
+              back (strategy_core/store/copy.py); one transaction
 
-Global options (before or after the command): ``--db PATH`` (default: $WORKBENCH_DB,
-else data/workbench.duckdb) and ``--lang zh|en`` (default: from $LANG, else zh).
+Global options (before or after the command): ``--db PATH`` (a DuckDB file or a postgresql:// URL;
+default: $WORKBENCH_DB, else data/workbench.duckdb) and ``--lang zh|en`` (default: from $LANG, else zh).
 
 Exit codes: 0 done (``check``: no errors; ``status``: always, alerts or not); 1 ``check``
 found at least one fail, or ``import`` refused the file (every problem is listed: for JSON the
@@ -100,24 +103,25 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 import duckdb
+import psycopg
 
 from strategy_core import clock, demo
 from strategy_core.plan import workspace
 from strategy_core.cli import export as excel_cli     # the export command, which writes the Excel workbook
 from strategy_core.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, date_arg, dump, jsonable,
-                                      open_store, pad, short, text_width, workspace_id_arg)
-from strategy_core.cli.files import Refused, cmd_backup, cmd_import, cmd_restore
+                                      location, open_store, pad, short, text_width, workspace_id_arg)
+from strategy_core.cli.files import Refused, cmd_backup, cmd_copy, cmd_import, cmd_restore
 from strategy_core.cli.report import (INDICATOR_STATUSES, KR_STATUSES, STATUS_SYMBOL, check_report, cmd_check,
                                       cmd_status, status_report, status_text)
 from strategy_core.errors import ValidationError, WorkbenchError
 from strategy_core.i18n import LANGS, lang_from_locale, t
-from strategy_core.store.store import default_db_path
+from strategy_core.store.store import default_location
 
 # what other code and the tests take from the command line, wherever it is defined in this package
 __all__ = ["COMMANDS", "INDICATOR_STATUSES", "KR_STATUSES", "STATUS_SYMBOL", "CliError", "build_parser", "check_report",
            "jsonable", "main", "status_report", "status_text"]
 
-COMMANDS = ("init", "demo", "workspaces", "check", "status", "export", "import", "backup", "restore")
+COMMANDS = ("init", "demo", "workspaces", "check", "status", "export", "import", "backup", "restore", "copy")
 FORMATS = ("text", "json")
 PROG = "python -m strategy_core"
 
@@ -222,6 +226,9 @@ def build_parser(lang: str = "zh") -> _Parser:
     g = command("restore")
     g.add_argument("--from", dest="source", metavar="BACKUP", required=True, help=t("cli.help.restore_from", lang))
     g.add_argument("--yes", action="store_true", help=t("cli.help.yes", lang))
+    g = command("copy")
+    g.add_argument("--from", dest="source", metavar="DB", required=True, help=t("cli.help.copy_from", lang))
+    g.add_argument("--to", dest="target", metavar="DB", required=True, help=t("cli.help.copy_to", lang))
     assert tuple(sub.choices) == COMMANDS
     return parser
 
@@ -234,7 +241,7 @@ def cmd_init(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
     """Create the database file (and its folder) or migrate it, and print its path and schema version — with the backup
     taken when it was migrated; returns 0."""
     existed = db.exists()
-    if not existed and not db.parent.exists():
+    if not existed and not db.parent.exists():    # (a server always "exists")
         try:
             db.parent.mkdir(parents=True)
         except OSError as e:
@@ -299,7 +306,7 @@ def cmd_workspaces(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str, TextIO], int]] = {
     "init": cmd_init, "demo": cmd_demo, "workspaces": cmd_workspaces, "check": cmd_check, "status": cmd_status,
     "export": excel_cli.cmd_export,
-    "import": cmd_import, "backup": cmd_backup, "restore": cmd_restore}
+    "import": cmd_import, "backup": cmd_backup, "restore": cmd_restore, "copy": cmd_copy}
 
 
 # -- entry ----------------------------------------------------------------------------
@@ -320,7 +327,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if not args.command:
         parser.print_help(err)
         return EXIT_USAGE
-    db = Path(getattr(args, "db", None) or default_db_path()).expanduser()
+    db = location(getattr(args, "db", None) or default_location())
     try:
         # the one reading of the clock: --as-of stands in for today (and stamps the change log)
         args.as_of = getattr(args, "as_of", None)
@@ -338,7 +345,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         _say(err, lang, e.text(lang))
     except BrokenPipeError:  # the reader of stdout left (`| head`): not a file problem
         raise
-    except duckdb.Error as e:
+    except (duckdb.Error, psycopg.Error) as e:
         _say(err, lang, t("cli.error.database", lang, path=str(db), detail=short(e, 300)))
     except OSError as e:
         _say(err, lang, t("cli.error.io", lang, path=e.filename or str(db), detail=e.strerror or str(e)))

@@ -13,7 +13,7 @@ from typing import Any, Callable, TextIO
 
 from strategy_core.clock import Clock
 from strategy_core.i18n import t
-from strategy_core.store.store import Store
+from strategy_core.store.store import Store, is_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,12 +52,35 @@ def date_arg(lang: str) -> Callable[[str], dt.date]:
     return parse
 
 
-def open_store(db: Path, *, must_exist: bool, clock: Clock) -> Store:
+class Server:
+    """A PostgreSQL URL given as ``--db`` (or $WORKBENCH_DB): answers the few questions the commands ask
+    of a database file, and prints without its password."""
+
+    def __init__(self, url: str):
+        from strategy_core.store.pg import shown
+        self.url, self._shown = url, shown(url)
+
+    def exists(self) -> bool:
+        return True             # the server itself says at opening when it is not there
+
+    def resolve(self) -> "Server":
+        return self
+
+    def __str__(self) -> str:
+        return self._shown
+
+
+def location(value: str | Path) -> Path | Server:
+    """What ``--db`` names: a DuckDB file (``~`` expanded) or a server."""
+    return Server(value) if is_url(value) else Path(value).expanduser()
+
+
+def open_store(db: Path | Server, *, must_exist: bool, clock: Clock) -> Store:
     """Open (and migrate) the Store, its change log stamped by *clock*; read-only commands refuse to
     create a new file."""
     if must_exist and not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
-    return Store(db, clock=clock)
+    return Store(db.url if isinstance(db, Server) else db, clock=clock)
 
 
 def chosen_workspaces(store: Store, workspace_id: int | None) -> list[dict[str, Any]]:

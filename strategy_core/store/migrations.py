@@ -266,7 +266,8 @@ LATEST = MIGRATIONS[-1][0]
 def current_version(c: duckdb.DuckDBPyConnection) -> int:
     """The database's schema version: the highest applied step, 0 when there is no version table or none."""
     has = c.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_name = 'schema_version'"
     ).fetchall()[0][0]
     if not has:
         return 0

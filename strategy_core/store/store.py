@@ -5,8 +5,9 @@ per row (before → after snapshots). Undo replays the last transaction of a
 workspace backwards and is itself recorded. Deleting moves rows to the trash
 (`deleted_at`, with a batch id so a cascade is restored together).
 
-The SQL here is deliberately plain (no DuckDB-only syntax outside of opening
-the file) so a PostgreSQL backend can follow.
+The SQL here is written once for both databases (``?`` parameters, plain types); what only
+DuckDB (duck.py) or PostgreSQL (pg.py) does — opening, bulk writes, Arrow reads, locks — is
+their backend's.
 
 Long because this is the only module that reads and writes rows with SQL (migrations.py holds
 the schema): the transaction, the row-version check, the change log, undo and the trash share one
@@ -17,18 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
-import shutil
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-import duckdb
-
 from strategy_core.clock import Clock, system as system_clock
 from strategy_core.errors import ConflictError, NotFoundError, StoreOpenError
 from strategy_core.store import migrations
+from strategy_core.store.duck import DuckBackend
 
 ENTITY_TABLES = ("workspace", "onion_node", "objective", "key_result", "indicator", "indicator_kr", "check_in",
                  "reading", "strategy_link", "weekly_plan", "plan_item", "daily_report", "review", "review_finding",
@@ -46,39 +43,13 @@ _LABEL = {"onion_node": "name", "objective": "title", "key_result": "statement",
           "daily_report": "CAST(day AS VARCHAR)", "review": "kind || ' · ' || CAST(held_on AS VARCHAR)",
           "review_finding": "coalesce(cause, subject_kind)", "adjustment": "what", "risk": "name",
           "risk_plan": "label || ' · ' || coalesce(strategy, '')", "agenda_session": "title"}
-_CONFIG = {
-    # nothing may try to download (DESIGN.md §3)
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
-_DUCKDB_MAGIC = b"DUCK"
-_NEWER_STORAGE = re.compile(r"storage version number (\d+), but we can only read storage versions between (\d+) and (\d+)")
-
-
-def _check_file(path: Path) -> None:
-    """Refuse a file that is not a DuckDB database, before DuckDB touches it."""
-    if not path.exists():
-        if not path.parent.exists():
-            raise StoreOpenError("store.error.no_folder", path=str(path.parent))
-        return
-    if path.is_dir():
-        raise StoreOpenError("store.error.foreign", path=str(path))
-    size = path.stat().st_size
-    if size == 0:
-        raise StoreOpenError("store.error.foreign", path=str(path))
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if len(head) < 12 or head[8:12] != _DUCKDB_MAGIC:
-        raise StoreOpenError("store.error.foreign", path=str(path))
-
-
 def _plain(v: Any) -> Any:
     if isinstance(v, (dt.datetime, dt.date)):
         return v.isoformat()
     return v
 
 
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def _rows(cur: Any) -> list[dict[str, Any]]:
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -86,7 +57,7 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 class Tx:
     """One unit of work: its cursor, its transaction id, and audit-recording writes."""
 
-    def __init__(self, store: "Store", cur: duckdb.DuckDBPyConnection, workspace_id: int | None,
+    def __init__(self, store: "Store", cur: Any, workspace_id: int | None,
                  action: str, actor: str | None):
         self.store, self.cur = store, cur
         self.workspace_id, self.action, self.actor = workspace_id, action, actor
@@ -95,13 +66,13 @@ class Tx:
         self.events = 0
 
     def new_id(self) -> int:
-        return int(self.cur.execute("SELECT nextval('id_seq')").fetchall()[0][0])
+        return self.store.backend.ids(self.cur, 1)[0]
 
     def new_ids(self, n: int) -> list[int]:
         """*n* fresh ids from the sequence at once (to write rows that point at each other)."""
         if n <= 0:
             return []
-        return [int(r[0]) for r in self.cur.execute(f"SELECT nextval('id_seq') FROM range({int(n)})").fetchall()]
+        return self.store.backend.ids(self.cur, n)
 
     def query(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
         self.cur.execute(sql, list(params))
@@ -113,9 +84,11 @@ class Tx:
         return self.query(f"SELECT * FROM {table} WHERE workspace_id = ? AND deleted_at IS NULL "
                           f"ORDER BY {_ORDER.get(table, 'position, id')}", [workspace_id])
 
-    def get(self, table: str, id_: int) -> dict[str, Any] | None:
+    def get(self, table: str, id_: int, *, lock: bool = False) -> dict[str, Any] | None:
+        """One row by id as this transaction sees it; *lock*: it is about to be changed (on a server,
+        a second writer of the row is then refused at once)."""
         assert table in ENTITY_TABLES
-        r = self.query(f"SELECT * FROM {table} WHERE id = ?", [id_])
+        r = self.query(f"SELECT * FROM {table} WHERE id = ?" + (self.store.backend.lock_rows if lock else ""), [id_])
         return r[0] if r else None
 
     def _audit(self, entity: str, entity_id: int, before: dict | None, after: dict | None,
@@ -129,24 +102,19 @@ class Tx:
         self.events += 1
 
     def insert_many(self, table: str, rows: list[dict[str, Any]], ids: list[int] | None = None) -> list[int]:
-        """Insert many rows of one table at once (bulk, through Arrow — executemany is very slow),
-        with one audit event per row, also written in bulk. *ids*: ids taken before with new_ids()
-        (one per row), else fresh ones."""
+        """Insert many rows of one table at once (bulk: executemany is very slow), with one audit
+        event per row, also written in bulk. *ids*: ids taken before with new_ids() (one per row),
+        else fresh ones."""
         assert table in ENTITY_TABLES
         if not rows:
             return []
-        import pandas as pd
         n = len(rows)
         if ids is None:
-            ids = [int(r[0]) for r in self.cur.execute(f"SELECT nextval('id_seq') FROM range({n})").fetchall()]
+            ids = self.new_ids(n)
         assert len(ids) == n
-        frame = pd.DataFrame([{**r, "id": i} for r, i in zip(rows, ids)])
-        cols = list(frame.columns)
-        self.cur.register("_bulk_rows", frame)
-        try:
-            self.cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _bulk_rows")
-        finally:
-            self.cur.unregister("_bulk_rows")
+        cols = ["id"] + [c for c in dict.fromkeys(k for r in rows for k in r) if c != "id"]
+        records = [(i, *(r.get(c) for c in cols[1:])) for r, i in zip(rows, ids)]
+        self.store.backend.bulk_insert(self.cur, table, cols, records, self.store.column_types(table))
         wanted = set(ids)
         after = [{k: _plain(v) for k, v in r.items()} for r in self.query(
             f"SELECT * FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id", [min(ids), max(ids)]) if r["id"] in wanted]
@@ -156,19 +124,14 @@ class Tx:
     def _audit_many(self, table: str, ids: list[int], before: list[str] | None, after: list[str] | None,
                     undoes: int | None = None) -> None:
         """One audit event per row, written in bulk (before / after: JSON snapshots, or None for all)."""
-        import pandas as pd
-        events = pd.DataFrame({
-            "txn": self.txn, "workspace_id": self.workspace_id, "at_time": self.now, "actor": self.actor,
-            "action": self.action, "entity": table, "entity_id": ids, "before": before, "after": after,
-            "undoes": undoes})
-        self.cur.register("_bulk_events", events)
-        try:
-            self.cur.execute("INSERT INTO audit_event (id, txn, workspace_id, at_time, actor, action, entity, entity_id, "
-                             "before, after, undoes) SELECT nextval('id_seq'), txn, workspace_id, at_time, actor, "
-                             "action, entity, entity_id, CAST(before AS VARCHAR), CAST(after AS VARCHAR), "
-                             "CAST(undoes AS BIGINT) FROM _bulk_events")
-        finally:
-            self.cur.unregister("_bulk_events")
+        if not ids:
+            return
+        cols = ["id", "txn", "workspace_id", "at_time", "actor", "action", "entity", "entity_id", "before",
+                "after", "undoes"]
+        records = [(eid, self.txn, self.workspace_id, self.now, self.actor, self.action, table, id_,
+                    None if before is None else before[k], None if after is None else after[k], undoes)
+                   for k, (eid, id_) in enumerate(zip(self.new_ids(len(ids)), ids))]
+        self.store.backend.bulk_insert(self.cur, "audit_event", cols, records, self.store.column_types("audit_event"))
         self.events += len(ids)
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
@@ -189,7 +152,7 @@ class Tx:
         compared here, inside the transaction, with the row as it is now: if anyone changed it since,
         nothing is written and ConflictError says so — a read-then-write never overwrites a change it
         did not see. (DuckDB refuses the write itself when the other change is not committed yet.)"""
-        before = self.get(table, id_)
+        before = self.get(table, id_, lock=True)
         if before is None or (seen is not None and before.get("deleted_at") is not None
                               and seen.get("deleted_at") is None):
             raise NotFoundError("error.not_found", entity=table, id=id_)
@@ -209,6 +172,17 @@ class Tx:
         self._audit(table, id_, before, after)
         return after
 
+    def load(self, table: str, cols: list[str], records: list[tuple]) -> None:
+        """Write rows exactly as given — ids, change-log events and all — without an audit event of
+        their own (moving a whole database: `store.copy`)."""
+        assert table in ENTITY_TABLES or table == "audit_event"
+        if records:
+            self.store.backend.bulk_insert(self.cur, table, cols, records, self.store.column_types(table))
+
+    def continue_ids_after(self, last: int) -> None:
+        """Make the id sequence hand out ids above *last* (a copied database goes on where its source stopped)."""
+        self.store.backend.restart_ids(self.cur, last + 1)
+
     def trash(self, table: str, ids: list[int], batch: int) -> None:
         for id_ in ids:
             self.update(table, id_, {"deleted_at": self.now, "deleted_batch": batch})
@@ -219,13 +193,9 @@ class Tx:
         assert table in ENTITY_TABLES
         if not ids:
             return
-        import pandas as pd
-        self.cur.register("_undo_ids", pd.DataFrame({"id": ids}))
-        try:
-            before = self.query(f"SELECT * FROM {table} WHERE id IN (SELECT id FROM _undo_ids) ORDER BY id")
-            self.cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM _undo_ids)")
-        finally:
-            self.cur.unregister("_undo_ids")
+        with self.store.backend.id_filter(self.cur, ids) as (cond, params):
+            before = self.query(f"SELECT * FROM {table} WHERE {cond} ORDER BY id", params)
+            self.cur.execute(f"DELETE FROM {table} WHERE {cond}", params)
         if before:
             self._audit_many(table, [b["id"] for b in before],
                              [json.dumps({k: _plain(v) for k, v in b.items()}, ensure_ascii=False) for b in before],
@@ -233,7 +203,7 @@ class Tx:
 
     def restore_snapshot(self, table: str, id_: int, snapshot: dict[str, Any] | None, undoes: int) -> None:
         """Put a row back exactly as a snapshot had it (None: the row did not exist)."""
-        before = self.get(table, id_)
+        before = self.get(table, id_, lock=True)
         if snapshot is None:
             if before is not None:
                 self.cur.execute(f"DELETE FROM {table} WHERE id = ?", [id_])
@@ -251,83 +221,63 @@ class Tx:
 
 
 class Store:
-    """The workbench's database. Open with `open_store(path)`; share across threads freely."""
+    """The workbench's database: a DuckDB file (a path) or a PostgreSQL server (a ``postgresql://``
+    URL). Open with `open_store(location)`; share across threads freely."""
 
-    def __init__(self, path: str | os.PathLike, *, migrate: bool = True, clock: Clock | None = None):
-        self.path = Path(path)
+    def __init__(self, location: str | os.PathLike, *, migrate: bool = True, clock: Clock | None = None):
         self.clock = clock or system_clock()   # stamps the change log and the pre-migration backup
-        _check_file(self.path)
-        existed = self.path.exists()
-        try:
-            self._root = duckdb.connect(str(self.path), config=dict(_CONFIG))
-        except duckdb.IOException as e:
-            msg = str(e)
-            if "lock" in msg.lower():
-                raise StoreOpenError("store.error.locked", path=str(self.path)) from None
-            newer = _NEWER_STORAGE.search(msg)
-            if newer:       # written by a newer DuckDB: say so, never call it corrupt
-                raise StoreOpenError("store.error.newer_duckdb", path=str(self.path), got=newer[1],
-                                     low=newer[2], high=newer[3], duckdb=duckdb.__version__) from None
-            raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=msg[:200]) from None
-        except duckdb.Error as e:
-            raise StoreOpenError("store.error.corrupt", path=str(self.path), detail=str(e)[:200]) from None
-        self._lock = threading.Lock()
+        if is_url(location):
+            from strategy_core.store.pg import PgBackend
+            self.backend: Any = PgBackend(str(location))
+        else:
+            self.backend = DuckBackend(Path(location))
+        self.location: str | Path = location if is_url(location) else Path(location)   # as given: path or URL
+        self.path: Path | None = self.backend.path     # the DuckDB file (None on a server)
+        self.key: str = self.backend.key               # what caches and messages name: the file or the URL
+        self.kind: str = self.backend.kind
         self.writes = 0     # committed transactions of this process: a reader's memo of this run is then stale
         self._types: dict[str, dict[str, str]] = {}
         self.backup_path: Path | None = None
         try:
-            with self._cursor() as cur:
+            with self._cursor() as cur, self.backend.migration_lock(cur):
                 version = migrations.current_version(cur)
                 if version > migrations.LATEST:
-                    raise StoreOpenError("store.error.too_new", path=str(self.path), version=version,
+                    raise StoreOpenError("store.error.too_new", path=self.key, version=version,
                                          latest=migrations.LATEST)
-                if version == 0 and existed and self._has_foreign_tables(cur):
-                    raise StoreOpenError("store.error.foreign", path=str(self.path))
+                if version == 0 and self.backend.existed and self._has_foreign_tables(cur):
+                    raise StoreOpenError("store.error.foreign", path=self.key)
                 if migrate and migrations.pending(cur):
-                    if existed and version > 0:
-                        self.backup_path = self._backup_before_migration(cur, version)
+                    if self.backend.existed and version > 0:
+                        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
+                        self.backup_path = self.backend.backup_before_migration(cur, stamp, version)
                     migrations.migrate(cur)
         except Exception:
-            self._root.close()
+            self.backend.close()
             raise
 
     # -- plumbing -------------------------------------------------------------
     @staticmethod
-    def _has_foreign_tables(cur: duckdb.DuckDBPyConnection) -> bool:
-        n = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name <> 'schema_version'"
-                        ).fetchall()[0][0]
+    def _has_foreign_tables(cur: Any) -> bool:
+        n = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                        "AND table_name <> 'schema_version'").fetchall()[0][0]
         return n > 0
 
-    def _backup_before_migration(self, cur: duckdb.DuckDBPyConnection, version: int) -> Path:
-        cur.execute("CHECKPOINT")
-        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
-        dest = self.path.with_name(f"{self.path.name}.bak-v{version}-{stamp}")
-        shutil.copy2(self.path, dest)
-        return dest
-
-    @contextmanager
-    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._lock:
-            cur = self._root.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+    def _cursor(self) -> Any:
+        return self.backend.cursor()
 
     def close(self) -> None:
-        self._root.close()
+        self.backend.close()
 
     def checkpoint(self) -> None:
         """Write everything in the write-ahead log into the database file (a plain copy of the
-        file is then complete)."""
-        with self._cursor() as cur:
-            cur.execute("CHECKPOINT")
+        file is then complete); nothing to do on a server."""
+        self.backend.checkpoint()
 
     def column_types(self, table: str) -> dict[str, str]:
         if table not in self._types:
             with self._cursor() as cur:
-                cur.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-                            [table])
+                cur.execute("SELECT column_name, data_type FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() AND table_name = ?", [table])
                 self._types[table] = dict(cur.fetchall())
         return self._types[table]
 
@@ -340,13 +290,13 @@ class Store:
     def transaction(self, workspace_id: int | None, action: str, actor: str | None = None) -> Iterator[Tx]:
         """One user action: all of it is saved, or none of it."""
         with self._cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
+            cur.execute(self.backend.begin_sql)
             try:
                 tx = Tx(self, cur, workspace_id, action, actor)
                 yield tx
                 cur.execute("COMMIT")
                 self.writes += 1
-            except duckdb.TransactionException:
+            except self.backend.conflicts:
                 cur.execute("ROLLBACK")
                 raise ConflictError("store.error.conflict") from None
             except BaseException:
@@ -357,6 +307,18 @@ class Store:
     def schema_version(self) -> int:
         with self._cursor() as cur:
             return migrations.current_version(cur)
+
+    def dump(self, table: str) -> tuple[list[str], list[tuple]]:
+        """Every row of *table* (live and in the trash, or every change-log event), by id, with its column names."""
+        assert table in ENTITY_TABLES or table == "audit_event"
+        with self._cursor() as cur:
+            cur.execute(f"SELECT * FROM {table} ORDER BY id")
+            return [d[0] for d in cur.description], [tuple(r) for r in cur.fetchall()]
+
+    def take_id(self) -> int:
+        """A fresh id of the sequence (the last a copy of this database must go on after)."""
+        with self._cursor() as cur:
+            return self.backend.ids(cur, 1)[0]
 
     # -- workspaces -----------------------------------------------------------
     def list_workspaces(self, *, include_deleted: bool = False) -> list[dict[str, Any]]:
@@ -405,10 +367,10 @@ class Store:
             assert not unknown, f"unknown columns of {table}: {unknown}"
             cols = ", ".join(columns)
         cond = "IS NOT NULL" if deleted else "IS NULL"
+        types = self.column_types(table)
         with self._cursor() as cur:
-            # a relation, not execute(): DuckDB then hands the result to Arrow without an extra copy
-            return cur.sql(f"SELECT {cols} FROM {table} WHERE workspace_id = ? AND deleted_at {cond} "
-                           f"ORDER BY {_ORDER.get(table, 'position, id')}", params=[workspace_id]).to_arrow_table()
+            return self.backend.arrow(cur, f"SELECT {cols} FROM {table} WHERE workspace_id = ? AND deleted_at {cond} "
+                                      f"ORDER BY {_ORDER.get(table, 'position, id')}", [workspace_id], types)
 
     def row(self, table: str, id_: int) -> dict[str, Any]:
         assert table in ENTITY_TABLES
@@ -462,9 +424,15 @@ class Store:
                           [workspace_id, limit])
 
     def version(self, workspace_id: int) -> int:
-        """A number that changes with every change of the workspace (for caches)."""
-        return int(self.query("SELECT coalesce(max(id), 0) AS v FROM audit_event WHERE workspace_id = ?",
-                              [workspace_id])[0]["v"])
+        """A number that grows with every committed change of the workspace (for caches), read from the
+        database so every process (every replica of a server) sees the same.
+
+        Not the newest event id alone: ids are taken when a transaction writes, not when it commits, so a
+        slow transaction can commit ids below one already seen and leave the largest id as it was. The
+        count of events grows with every commit, the largest id never shrinks: their sum always moves."""
+        r = self.query("SELECT coalesce(max(id), 0) + count(*) AS v FROM audit_event WHERE workspace_id = ?",
+                       [workspace_id])
+        return int(r[0]["v"])
 
     def last_undoable(self, workspace_id: int, tx: Tx | None = None) -> dict[str, Any] | None:
         """The newest transaction of the workspace that is not an undo and was not undone."""
@@ -505,14 +473,26 @@ class Store:
         return last
 
 
-def open_store(path: str | os.PathLike | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at *path* or $WORKBENCH_DB."""
-    return Store(path or default_db_path())
+def is_url(location: object) -> bool:
+    """True when *location* names a PostgreSQL server (a ``postgresql://`` URL) rather than a DuckDB file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | os.PathLike | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at *location* or $WORKBENCH_DB: a DuckDB
+    file's path or a ``postgresql://`` URL."""
+    return Store(location or default_location())
+
+
+def default_location() -> str | Path:
+    """$WORKBENCH_DB when set (a path, or a server's URL), else data/workbench.duckdb in the project folder."""
+    env = os.environ.get("WORKBENCH_DB")
+    if env:
+        return env if is_url(env) else Path(env)
+    return Path(__file__).resolve().parents[2] / "data" / "workbench.duckdb"
 
 
 def default_db_path() -> Path:
-    """$WORKBENCH_DB when set, else data/workbench.duckdb in the project folder."""
-    env = os.environ.get("WORKBENCH_DB")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "data" / "workbench.duckdb"
+    """The DuckDB file of $WORKBENCH_DB (or data/workbench.duckdb) for the commands that need a file."""
+    loc = default_location()
+    return loc if isinstance(loc, Path) else Path(__file__).resolve().parents[2] / "data" / "workbench.duckdb"
