@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 
-from strategy_core.cli.common import EXIT_OK, EXIT_USAGE, CliError, chosen_workspaces, open_store
+from strategy_core.cli.common import (EXIT_OK, EXIT_USAGE, CliError, chosen_workspaces, Server, location,
+                                      open_store)
 from strategy_core.errors import StoreOpenError, ValidationError, WorkbenchError
 from strategy_core.i18n import t
 
@@ -25,6 +26,12 @@ def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     """Copy the database file into the ``--out`` folder and print the copy's path; CliError when there is no database
     file; returns 0."""
     from strategy_core.exchange import backup as backups
+    if isinstance(db, Server):
+        from strategy_core.exchange import server_backup
+        dest, version = server_backup.backup(db.url, Path(args.out).expanduser(), args.clock.now())
+        out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
+                    size=dest.stat().st_size) + "\n")
+        return EXIT_OK
     if not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
     dest, version = backups.backup(db, Path(args.out).expanduser(), args.clock.now())
@@ -46,6 +53,7 @@ def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> i
     """Put the ``--from`` backup in place of the database after a yes on the terminal (or ``--yes``); without either it
     is refused, and a "no" changes nothing and returns 2 (EXIT_USAGE)."""
     from strategy_core.exchange import backup as backups
+    from strategy_core.exchange import server_backup
     source = Path(args.source).expanduser()
     if not source.is_file():
         raise WorkbenchError("portable.error.no_backup", path=str(source))
@@ -55,13 +63,37 @@ def cmd_restore(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> i
         if not _confirm(t("portable.restore.confirm", lang, path=str(db), source=str(source))):
             out.write(t("portable.restore.cancelled", lang) + "\n")
             return EXIT_USAGE
-    done = backups.restore(db, source, args.clock.now())
+    done = (server_backup.restore(db.url, source, args.clock.now()) if isinstance(db, Server)
+            else backups.restore(db, source, args.clock.now()))
     out.write(t("portable.restore.done", lang, path=str(done.path), source=str(done.source),
                 version=done.version) + "\n")
     if done.safety is not None:
         out.write(t("portable.restore.safety", lang, safety=str(done.safety)) + "\n")
     if done.migrated_backup is not None:
         out.write(t("portable.restore.migrated", lang, version=done.version, backup=str(done.migrated_backup)) + "\n")
+    return EXIT_OK
+
+
+def cmd_copy(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
+    """Copy every row, the change log and the trash from ``--from`` into the empty database ``--to`` (a DuckDB file
+    or a postgresql:// URL each; the target is created when it is a new file) and print what moved; returns 0."""
+    from strategy_core.store import copy as copying
+    source, target = location(args.source), location(args.target)
+    if isinstance(source, Path) and not source.is_file():
+        raise CliError("cli.error.no_db", path=str(source))
+    if isinstance(target, Path) and not target.parent.is_dir():
+        raise CliError("cli.error.no_folder", path=str(target.parent))
+    src = open_store(source, must_exist=True, clock=args.clock)
+    try:
+        dst = open_store(target, must_exist=False, clock=args.clock)
+        try:
+            done = copying.copy(src, dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    out.write(t("cli.copy.done", lang, source=str(source), target=str(target), rows=done.total - done.rows["audit_event"], events=done.rows["audit_event"],
+                workspaces=done.rows["workspace"]) + "\n")
     return EXIT_OK
 
 

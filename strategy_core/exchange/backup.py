@@ -26,18 +26,19 @@ from strategy_core.store.store import Store
 class Restored:
     """What ``restore`` did: the database now in place and its schema version, the backup it came from, and the copies
     kept aside; the CLI prints it."""
-    path: Path
+    path: Path | str               # the file, or the server (without its password)
     source: Path
     version: int                   # the schema version of the database now in place
     safety: Path | None            # where the replaced file is kept (None: there was none)
     migrated_backup: Path | None   # the backup was older and was migrated; the unmigrated copy
 
 
-def _stamp(now: dt.datetime) -> str:
+def stamp(now: dt.datetime) -> str:
+    """*now* as a backup's name carries it: YYYYmmdd-HHMMSS."""
     return now.strftime("%Y%m%d-%H%M%S")
 
 
-def _claim(tmp: Path, folder: Path, base: str, suffix: str) -> Path:
+def claim(tmp: Path, folder: Path, base: str, suffix: str) -> Path:
     """Give the finished file *tmp* the first free name base[-2, -3, …]suffix in *folder*,
     atomically and never over an existing file."""
     n = 1
@@ -52,7 +53,7 @@ def _claim(tmp: Path, folder: Path, base: str, suffix: str) -> Path:
         return dest
 
 
-def _open_checked(path: Path, shown: Path) -> Store:
+def open_checked(path: Path | str, shown: Path | str) -> Store:
     """Store on *path* without migrating, refusing a file that is not a workbench database;
     problems name *shown*."""
     try:
@@ -76,18 +77,18 @@ def backup(db: Path, out_dir: Path, now: dt.datetime) -> tuple[Path, int]:
     if out_dir.exists() and not out_dir.is_dir():
         raise WorkbenchError("portable.error.out_not_dir", path=str(out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
-    store = _open_checked(db, db)
+    store = open_checked(db, db)
     tmp = out_dir / f".{db.name}.partial-{os.getpid()}"
     try:
         version = store.schema_version
         store.checkpoint()
         shutil.copyfile(db, tmp)          # our connection holds the lock: nobody writes meanwhile
-        dest = _claim(tmp, out_dir, f"{db.stem}-{_stamp(now)}", db.suffix or ".duckdb")
+        dest = claim(tmp, out_dir, f"{db.stem}-{stamp(now)}", db.suffix or ".duckdb")
     finally:
         store.close()
         if tmp.exists():
             tmp.unlink()
-    check = _open_checked(dest, dest)    # the copy opens and says the same version
+    check = open_checked(dest, dest)    # the copy opens and says the same version
     try:
         assert check.schema_version == version
     finally:
@@ -113,7 +114,7 @@ def restore(db: Path, source: Path, now: dt.datetime) -> Restored:
     safety: Path | None = None
     try:
         shutil.copyfile(source, tmp)
-        _open_checked(tmp, source).close()
+        open_checked(tmp, source).close()
         if db.exists():
             try:
                 current: Store | None = Store(db, migrate=False)
@@ -126,7 +127,7 @@ def restore(db: Path, source: Path, now: dt.datetime) -> Restored:
                     current.checkpoint()
                 safe_tmp = db.with_name(f".{db.name}.safety-{os.getpid()}")
                 shutil.copy2(db, safe_tmp)
-                safety = _claim(safe_tmp, db.parent, f"{db.name}.before-restore-{_stamp(now)}", "")
+                safety = claim(safe_tmp, db.parent, f"{db.name}.before-restore-{stamp(now)}", "")
             finally:
                 if current is not None:
                     current.close()
