@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test venv bench clean workshop
+.PHONY: run test test-pg venv bench clean workshop team
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,9 +25,19 @@ workshop: $(STAMP)
 	$(BIN)/python -m strategy_core init
 	PORT=$(PORT) $(BIN)/python -m strategy_core.workshop
 
+## make team — the team server: PostgreSQL (Debian's postgresql, a cluster in data/pg/ on a socket only) and
+## $$TEAM_REPLICAS (2) Streamlit replicas from $$PORT on, behind the passcode (README, "The team server")
+team: $(STAMP)
+	$(BIN)/python -m strategy_core.team
+
 ## make test — every test: core, pages (AppTest), CLI, browser (headless Chromium)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## make test-pg — every test again on PostgreSQL (a throwaway cluster; Debian's postgresql must be installed):
+## each test that takes a database gets its own schema of it
+test-pg: $(STAMP)
+	$(BIN)/python -m tests.pg_server $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
