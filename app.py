@@ -16,13 +16,6 @@ lang = state.lang()
 tr = state.translator(lang)
 projector.apply_style()
 frontend_words.apply(lang)   # Streamlit's own English ("Page not found", the uploader's words) in zh
-if not gate.passed():      # workshop mode: nothing of the workbench before the passcode and a name
-    st.navigation([st.Page(gate.page, title=tr("workshop.gate.title"), icon="🔒", url_path="gate", default=True)],
-                  position="hidden").run()
-    st.stop()
-store = state.store()
-state.begin_run()
-
 PAGES = {
     "home": st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", url_path="home", default=True),
     "onion": st.Page("pages/onion.py", title=tr("nav.onion"), icon="🧅", url_path="onion"),
@@ -42,6 +35,14 @@ PAGES = {
     "excel_import": st.Page("pages/excel_import.py", title=tr("nav.excel_import"), icon="📥",
                             url_path="excel_import"),
 }
+if not gate.passed():      # workshop mode: nothing of the workbench before the passcode and a name
+    # the gate answers at every page's address, so a deep link is kept (not "Page not found") and opens
+    # once the passcode and a name are given
+    st.navigation([st.Page(gate.page, title=tr("workshop.gate.title"), icon="🔒", url_path=p.url_path,
+                           default=(key == "home")) for key, p in PAGES.items()], position="hidden").run()
+    st.stop()
+store = state.store()
+state.begin_run()
 nav = st.navigation({
     tr("nav.section.overview"): [PAGES["home"], PAGES["agenda"], PAGES["presenter"]],
     tr("nav.section.decoding"): [PAGES["onion"], PAGES["okr"]],

@@ -30,7 +30,8 @@ def test_no_data_before_the_passcode_and_no_request_leaves_the_workbench(db_loca
             "framereceived", lambda f: received.append(f if isinstance(f, bytes) else f.encode("utf-8"))))
         page.goto(url + "/okr")                          # a deep link straight to a page with data
         page.get_by_text("Workshop passcode").wait_for()
-        settle(page)
+        settle(page, 1500)
+        assert page.get_by_text("Page not found").count() == 0     # the deep link is kept, not refused
         before = b"".join(received) + page.content().encode("utf-8")
         assert all(x.encode("utf-8") not in before for x in secrets)
         page.get_by_label("Workshop passcode").fill("wrong guess")
@@ -48,3 +49,14 @@ def test_no_data_before_the_passcode_and_no_request_leaves_the_workbench(db_loca
         assert secrets[0].encode("utf-8") in b"".join(received)      # and its data comes now
         outside = [u for u in requests if urlparse(u).netloc not in (base, "") and not u.startswith("data:")]
         assert outside == []                              # offline: nothing fetched from anywhere else
+        # a deep link on a server that is already running: the gate answers at that address (no "Page not
+        # found", the address kept), and the page it names opens once the passcode and a name are given
+        page.goto(url + "/board")
+        page.get_by_text("Workshop passcode").wait_for()
+        settle(page, 1500)
+        assert page.get_by_text("Page not found").count() == 0 and urlparse(page.url).path.endswith("/board")
+        page.get_by_label("Workshop passcode").fill(PASSCODE)
+        page.get_by_role("button", name="Enter").click()
+        page.get_by_label("Your name (for the change log)", exact=True).and_(page.get_by_test_id("stTextInputField")).fill("Li Wei")
+        page.get_by_role("button", name="Start").click()
+        page.get_by_role("heading", name="Strategy execution monitoring board").wait_for()
