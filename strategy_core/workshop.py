@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from strategy_core.errors import WorkbenchError
+from strategy_core.store.store import is_url
 
 ENV_MODE = "WORKBENCH_WORKSHOP"         # set by the launcher: the app asks for the passcode
 ENV_PASSCODE = "WORKBENCH_PASSCODE"     # the passcode to set (the launcher hashes it; never stored plain)
@@ -43,7 +44,7 @@ def passcode_file(db: Path | str) -> Path:
     `make team` reads the same file)."""
     if os.environ.get(ENV_PASSCODE_FILE):
         return Path(os.environ[ENV_PASSCODE_FILE])
-    if str(db).startswith(("postgresql://", "postgres://")):
+    if is_url(str(db)):
         return SERVER_PASSCODE
     return Path(str(db) + ".passcode")
 

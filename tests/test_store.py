@@ -240,6 +240,23 @@ def test_arrow_reads_the_same_rows_as_rows_column_wise(store, demo_ws):
         store.arrow("check_in", demo_ws, ["nope"])
 
 
+def test_arrow_reads_hard_text_numbers_and_empty_values_exactly(store, ws):
+    """What a CSV-shaped read could get wrong (the server reads column-wise through COPY … CSV)."""
+    notes = [None, "", '"', 'said "no", then left', "line one\nline two\r\n", "a,b;c\t", "\\N", "NULL",
+             "空格 ", " ", "😀", "x" * 5000]
+    values = [0.1, 1e-12, -3.5, 123456789.123456789, 2.0 ** 53, 1 / 3]
+    rows = [{"workspace_id": ws, "key_result_id": 7, "date": dt.date(2026, 1, 1 + i), "value": values[i % len(values)],
+             "confidence": None if i % 3 else i, "note": n} for i, n in enumerate(notes)]
+    with store.transaction(ws, "check_in.add") as tx:
+        tx.insert_many("check_in", rows)
+    got = store.arrow("check_in", ws).to_pylist()
+    assert got == store.rows("check_in", ws)
+    assert [r["note"] for r in got] == notes and [r["value"] for r in got] == [r["value"] for r in rows]
+    assert store.arrow("check_in", ws, ["date", "confidence"]).to_pylist()[:3] == [
+        {"date": dt.date(2026, 1, 1), "confidence": 0}, {"date": dt.date(2026, 1, 2), "confidence": None},
+        {"date": dt.date(2026, 1, 3), "confidence": None}]
+
+
 def test_undo_of_a_bulk_insert_removes_every_row_in_bulk_and_is_audited(store, ws):
     rows = [{"workspace_id": ws, "key_result_id": 1, "date": dt.date(2026, 1, 1 + i % 28), "value": float(i)}
             for i in range(2_000)]

@@ -274,3 +274,11 @@ def test_a_backup_of_another_schema_is_refused(store, tmp_path):
             s.close()
     finally:
         gen.close()
+
+
+def test_a_server_address_is_shown_without_its_password():
+    from strategy_core.store.pg import shown
+    assert shown("postgresql://founder:s3cret@db.local:5432/wb") == "postgresql://founder:***@db.local:5432/wb"
+    assert shown("postgresql:///wb?host=/srv/pg&password=s3cret&port=5433") == \
+        "postgresql:///wb?host=/srv/pg&password=***&port=5433"
+    assert shown("postgresql:///wb?host=/srv/pg") == "postgresql:///wb?host=/srv/pg"
