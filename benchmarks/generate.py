@@ -159,7 +159,6 @@ def generate(db: str | Path, *, scale: float = 1.0, seed: int = 7, out=print) ->
     """Create the benchmark workspace in *db* (created if missing); returns its id, counts and timings.
 
     *scale* shrinks the people, the objectives and the readings per indicator (0.01 for a smoke test)."""
-    db = Path(db)
     rng = random.Random(seed)
     depts = _scaled(DEPARTMENTS, scale)
     people = PEOPLE_PER_DEPT if scale >= 1 else max(1, int(round(PEOPLE_PER_DEPT * min(1.0, scale * 4))))

@@ -61,7 +61,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import baseline, generate  # noqa: E402
 from strategy_core.track import monitor  # noqa: E402
-from strategy_core.store.store import Store  # noqa: E402
+from strategy_core.store.store import Store, is_url  # noqa: E402
 
 PAGE_GOAL = 10.0
 EMPTY_PAGE = "import streamlit as st\n\nst.write('Hello')\n"
@@ -305,10 +305,15 @@ def _find_workspace(db: Path) -> dict[str, Any] | None:
         store.close()
 
 
+def _location(value: str) -> str | Path:
+    return value if is_url(value) else Path(value)
+
+
 def main(argv: list[str] | None = None, out=None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--db", type=Path, help="the DuckDB file to build (default: a temporary file, removed after)")
+    p.add_argument("--db", type=_location, help="the DuckDB file to build, or a postgresql:// URL of an empty "
+                   "database (default: a temporary DuckDB file, removed after)")
     p.add_argument("--reuse", action="store_true", help="use the benchmark workspace already in --db")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per figure (default 5; the median counts)")
     p.add_argument("--scale", type=float, default=1.0, help="size of the generated workspace (1.0 = full)")
@@ -331,8 +336,9 @@ def main(argv: list[str] | None = None, out=None) -> int:
     else:
         db = args.db
     try:
-        found = _find_workspace(db) if args.reuse and db.exists() else None
-        if found is None and db.exists() and not args.reuse:
+        exists = db.exists() if isinstance(db, Path) else _find_workspace(db) is not None
+        found = _find_workspace(db) if args.reuse and exists else None
+        if found is None and exists and not args.reuse:
             p.error(f"{db} exists: pass --reuse to measure its benchmark workspace, or give a new file")
         generation_s = None
         if found is None:
