@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import urllib.request
 from pathlib import Path
 
@@ -29,6 +30,13 @@ from tests.conftest import ROOT, TEST_PG, pg_schema
 needs_pg = pytest.mark.skipif(not TEST_PG, reason="needs $WORKBENCH_TEST_PG (a PostgreSQL server)")
 PROCESSES, THREADS, ROUNDS = 2, 10, 8          # 20 sessions: ten in each replica
 FIELDS = ("data_support", "execution_steps")
+
+
+def _spawn(monkeypatch) -> mp.context.SpawnContext:
+    """A spawn context whose children start clean: after an AppTest run, ``__main__`` is app.py, and a
+    spawned child would run it again first (its database long gone)."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    return mp.get_context("spawn")
 
 
 def _replica(url: str, index: int, krs: list[int], barrier, results) -> None:
@@ -58,18 +66,18 @@ def _replica(url: str, index: int, krs: list[int], barrier, results) -> None:
 
 
 @needs_pg
-def test_two_replicas_with_twenty_sessions_lose_no_write_and_report_every_refusal(store):
+def test_two_replicas_with_twenty_sessions_lose_no_write_and_report_every_refusal(store, monkeypatch):
     wid = workspace.create(store, {"name": "Acme", "year": 2026})
     oid = okr.add_objective(store, wid, {"level": "company", "title": "Make our regulars come back", "owner": "Founder"})
     krs = [okr.add_key_result(store, oid, {"statement": f"Weekly regulars from {100 + i} to {200 + i} by Q4",
                                            "baseline": 100 + i, "target": 200 + i, "deadline": "2026-12-31",
                                            "owner": "Founder"}) for i in range(3)]
-    ctx = mp.get_context("spawn")
+    ctx = _spawn(monkeypatch)
     barrier, results = ctx.Barrier(PROCESSES * THREADS, timeout=120), ctx.Queue()
     procs = [ctx.Process(target=_replica, args=(store.location, i, krs, barrier, results)) for i in range(PROCESSES)]
     for p in procs:
         p.start()
-    got = [results.get(timeout=300) for _ in range(PROCESSES * THREADS * ROUNDS)]
+    got = [results.get(timeout=120) for _ in range(PROCESSES * THREADS * ROUNDS)]
     for p in procs:
         p.join(60)
         assert p.exitcode == 0
@@ -103,16 +111,16 @@ def _open(url: str, out) -> None:
 
 
 @needs_pg
-def test_replicas_starting_together_migrate_once():
+def test_replicas_starting_together_migrate_once(monkeypatch):
     gen = pg_schema()
     url = next(gen)
     try:
-        ctx = mp.get_context("spawn")
+        ctx = _spawn(monkeypatch)
         out = ctx.Queue()
         procs = [ctx.Process(target=_open, args=(url, out)) for _ in range(4)]
         for p in procs:
             p.start()
-        versions = [out.get(timeout=120) for _ in procs]
+        versions = [out.get(timeout=60) for _ in procs]
         for p in procs:
             p.join(30)
         assert versions == [migrations.LATEST] * 4
