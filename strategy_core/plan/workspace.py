@@ -152,7 +152,7 @@ def copy(store: Store, workspace_id: int, name: str, year: int | None = None, ac
             for table, owner in (("check_in", "key_result_id"), ("reading", "indicator_id")):
                 moved = [{k: v for k, v in r.items() if k not in ("id", "deleted_at", "deleted_batch", "daily_report_id")}
                          | {"workspace_id": new_ws, owner: ids[r[owner]], "date": _shift_year(r["date"], delta)}
-                         for r in store.rows(table, workspace_id) if r[owner] in ids]
+                         for r in tx.rows(table, workspace_id) if r[owner] in ids]
                 tx.insert_many(table, moved)
         return new_ws
 

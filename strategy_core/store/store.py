@@ -251,6 +251,12 @@ class Store:
                         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
                         self.backup_path = self.backend.backup_before_migration(cur, stamp, version)
                     migrations.migrate(cur)
+                # every table's column types, read now: a transaction that needs them later must not
+                # take a second connection of the pool while it holds one (many at once would wait for ever)
+                cur.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
+                for table, column, kind in cur.fetchall():
+                    self._types.setdefault(table, {})[column] = kind
         except Exception:
             self.backend.close()
             raise
@@ -274,6 +280,7 @@ class Store:
         self.backend.checkpoint()
 
     def column_types(self, table: str) -> dict[str, str]:
+        """The columns of *table* and their database types, in table order."""
         if table not in self._types:
             with self._cursor() as cur:
                 cur.execute("SELECT column_name, data_type FROM information_schema.columns "
