@@ -76,13 +76,13 @@ def from_env(env: dict[str, str]) -> Team:
                 env.get("TEAM_ADDRESS", "127.0.0.1"))
 
 
-def _as_owner(cmd: list[str]) -> list[str]:
+def as_owner(cmd: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: as root, the cluster belongs to the ``postgres`` user."""
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
 def _run(cmd: list[str]) -> None:
-    done = subprocess.run(_as_owner(cmd), capture_output=True, text=True)
+    done = subprocess.run(as_owner(cmd), capture_output=True, text=True)
     if done.returncode != 0:
         raise WorkbenchError("team.error.step", command=" ".join(cmd[:2]),
                              detail=(done.stderr or done.stdout).strip()[-400:])
@@ -101,7 +101,7 @@ def start_cluster(team: Team, settings: tuple[str, ...] = ()) -> bool:
         # trust over the socket only: the folder is its owner's alone, and nothing listens on the network
         _run([program("initdb"), "-D", str(team.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
               "--locale=C.UTF-8"])
-    status = subprocess.run(_as_owner([program("pg_ctl"), "-D", str(team.data), "status"]), capture_output=True)
+    status = subprocess.run(as_owner([program("pg_ctl"), "-D", str(team.data), "status"]), capture_output=True)
     if status.returncode == 0:
         return False
     opts = " ".join([f"-c listen_addresses='' -k {team.socket_dir} -p {team.pg_port}",
@@ -113,7 +113,7 @@ def start_cluster(team: Team, settings: tuple[str, ...] = ()) -> bool:
 
 def stop_cluster(team: Team) -> None:
     """Stop the cluster (fast: open sessions are ended, every commit is kept)."""
-    subprocess.run(_as_owner([program("pg_ctl"), "-D", str(team.data), "-m", "fast", "-w", "stop"]),
+    subprocess.run(as_owner([program("pg_ctl"), "-D", str(team.data), "-m", "fast", "-w", "stop"]),
                    capture_output=True)
 
 
@@ -186,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        # a second Ctrl-C or kill (an impatient person, `timeout` forwarding its own) must not cut the
+        # stopping short and leave the cluster running
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for p in procs:
             p.terminate()
         for p in procs:

@@ -219,8 +219,13 @@ def test_make_team_starts_the_cluster_and_every_replica_behind_the_passcode_and_
                 assert page.get_by_role("heading", name="OKR cascade").count() == 0
     finally:
         proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)          # a second one while it stops (as `timeout` forwards it)
         out = proc.communicate(timeout=60)[0]
+        status = subprocess.run(team.as_owner([team.program("pg_ctl"), "-D", str(settings.data), "status"]),
+                                capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+    assert status.returncode != 0, "the cluster is still running"
     assert proc.returncode == 0, out
     assert "2 replica(s)" in out
     for port in settings.ports:                  # every replica stopped with it
