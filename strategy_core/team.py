@@ -23,10 +23,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+import psycopg.sql
+
 from strategy_core import workshop
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import lang_from_locale, t
 from strategy_core.store.pg import program
+from strategy_core.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,11 +123,13 @@ def stop_cluster(team: Team) -> None:
 
 def create_database(team: Team) -> None:
     """Create the team's database on the cluster, unless it is there."""
-    import psycopg
     admin = f"postgresql:///postgres?host={team.socket_dir}&port={team.pg_port}&user=postgres"
-    with psycopg.connect(admin, autocommit=True) as c:
-        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [team.database]).fetchall():
-            c.execute(f'CREATE DATABASE "{team.database}"')
+    try:
+        with psycopg.connect(admin, autocommit=True) as c:
+            if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [team.database]).fetchall():
+                c.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(team.database)))
+    except psycopg.Error as e:
+        raise WorkbenchError("team.error.step", command="CREATE DATABASE", detail=str(e).strip()[-400:]) from None
 
 
 def cookie_secret(team: Team) -> str:
@@ -167,7 +173,6 @@ def main(argv: list[str] | None = None) -> int:
         team = from_env(dict(os.environ))
         started = start_cluster(team)
         create_database(team)
-        from strategy_core.store.store import Store
         Store(team.url).close()                           # migrated once, before any replica starts
         workshop.set_passcode(team.folder / "server.passcode", lang)
         secret = cookie_secret(team)
@@ -179,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         print(t("team.cli.running", lang, n=team.replicas, urls=urls, db=team.url, folder=str(team.folder)))
         while all(p.poll() is None for p in procs):
             time.sleep(0.5)
+        ended = next(port for port, p in zip(team.ports, procs) if p.poll() is not None)
+        sys.stderr.write(t("team.error.replica_ended", lang, port=ended,
+                           log=str(team.folder / f"replica-{ended}.log")) + "\n")
         return 1
     except WorkbenchError as e:
         sys.stderr.write(e.text(lang) + "\n")
