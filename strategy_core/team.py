@@ -23,13 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-import psycopg.sql
-
 from strategy_core import workshop
 from strategy_core.errors import WorkbenchError
 from strategy_core.i18n import lang_from_locale, t
-from strategy_core.store.pg import program
+from strategy_core.store import pg
 from strategy_core.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,33 +100,28 @@ def start_cluster(team: Team, settings: tuple[str, ...] = ()) -> bool:
     os.chmod(team.folder, 0o700)
     if not (team.data / "PG_VERSION").exists():
         # trust over the socket only: the folder is its owner's alone, and nothing listens on the network
-        _run([program("initdb"), "-D", str(team.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+        _run([pg.program("initdb"), "-D", str(team.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
               "--locale=C.UTF-8"])
-    status = subprocess.run(as_owner([program("pg_ctl"), "-D", str(team.data), "status"]), capture_output=True)
+    status = subprocess.run(as_owner([pg.program("pg_ctl"), "-D", str(team.data), "status"]), capture_output=True)
     if status.returncode == 0:
         return False
     opts = " ".join([f"-c listen_addresses='' -k {team.socket_dir} -p {team.pg_port}",
                      *(f"-c {setting}" for setting in settings)])
-    _run([program("pg_ctl"), "-D", str(team.data), "-o", opts, "-l", str(team.folder / "postgresql.log"),
+    _run([pg.program("pg_ctl"), "-D", str(team.data), "-o", opts, "-l", str(team.folder / "postgresql.log"),
           "-w", "-t", "60", "start"])
     return True
 
 
 def stop_cluster(team: Team) -> None:
     """Stop the cluster (fast: open sessions are ended, every commit is kept)."""
-    subprocess.run(as_owner([program("pg_ctl"), "-D", str(team.data), "-m", "fast", "-w", "stop"]),
+    subprocess.run(as_owner([pg.program("pg_ctl"), "-D", str(team.data), "-m", "fast", "-w", "stop"]),
                    capture_output=True)
 
 
 def create_database(team: Team) -> None:
     """Create the team's database on the cluster, unless it is there."""
-    admin = f"postgresql:///postgres?host={team.socket_dir}&port={team.pg_port}&user=postgres"
-    try:
-        with psycopg.connect(admin, autocommit=True) as c:
-            if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [team.database]).fetchall():
-                c.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(team.database)))
-    except psycopg.Error as e:
-        raise WorkbenchError("team.error.step", command="CREATE DATABASE", detail=str(e).strip()[-400:]) from None
+    pg.create_database(f"postgresql:///postgres?host={team.socket_dir}&port={team.pg_port}&user=postgres",
+                       team.database)
 
 
 def cookie_secret(team: Team) -> str:

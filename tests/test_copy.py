@@ -106,7 +106,7 @@ def test_the_copy_command_moves_a_file_and_says_what_moved(tmp_path, capsys):
     assert f"{events} change-log entries" in out and "1 workspace(s)" in out
     moved, src = Store(target), Store(tmp_path / "laptop.duckdb")
     try:
-        assert {t: rows for t, rows in _tables(moved).items()} == _tables(src)
+        assert _tables(moved) == _tables(src)
         assert portable.export_json(moved, wid) == portable.export_json(src, wid)
     finally:
         moved.close()
@@ -120,3 +120,17 @@ def test_the_copy_command_names_what_is_wrong(tmp_path, capsys):
     assert not (tmp_path / "x.duckdb").exists()
     assert cli.main(["--lang", "en", "copy", "--from", str(tmp_path / "none.duckdb"), "--to",
                      str(tmp_path / "no" / "x.duckdb")]) == 2
+
+
+def test_a_failed_copy_into_a_new_file_leaves_no_file(tmp_path, monkeypatch, capsys):
+    src, _ = _company(tmp_path / "laptop.duckdb")
+    src.close()
+
+    def failing(self, table):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Store, "dump", failing)
+    target = tmp_path / "moved.duckdb"
+    assert cli.main(["--lang", "en", "copy", "--from", str(tmp_path / "laptop.duckdb"), "--to", str(target)]) == 2
+    assert "No space left" in capsys.readouterr().err
+    assert not target.exists() and not target.with_name("moved.duckdb.wal").exists()

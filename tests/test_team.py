@@ -24,7 +24,7 @@ import pytest
 from strategy_core import team
 from strategy_core.errors import ConflictError, WorkbenchError
 from strategy_core.plan import okr, workspace
-from strategy_core.store import Store, migrations
+from strategy_core.store import Store, migrations, pg
 from tests.conftest import ROOT, TEST_PG, pg_schema
 
 needs_pg = pytest.mark.skipif(not TEST_PG, reason="needs $WORKBENCH_TEST_PG (a PostgreSQL server)")
@@ -177,7 +177,7 @@ def _free_port() -> int:
 
 def _pg_installed() -> bool:
     try:
-        team.program("initdb")
+        pg.program("initdb")
         return True
     except WorkbenchError:
         return False
@@ -222,7 +222,7 @@ def test_make_team_starts_the_cluster_and_every_replica_behind_the_passcode_and_
         time.sleep(0.3)
         proc.send_signal(signal.SIGTERM)          # a second one while it stops (as `timeout` forwards it)
         out = proc.communicate(timeout=60)[0]
-        status = subprocess.run(team.as_owner([team.program("pg_ctl"), "-D", str(settings.data), "status"]),
+        status = subprocess.run(team.as_owner([pg.program("pg_ctl"), "-D", str(settings.data), "status"]),
                                 capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
     assert status.returncode != 0, "the cluster is still running"

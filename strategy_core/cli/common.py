@@ -13,6 +13,7 @@ from typing import Any, Callable, TextIO
 
 from strategy_core.clock import Clock
 from strategy_core.i18n import t
+from strategy_core.store.pg import shown
 from strategy_core.store.store import Store, is_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -57,7 +58,6 @@ class Server:
     of a database file, and prints without its password."""
 
     def __init__(self, url: str):
-        from strategy_core.store.pg import shown
         self.url, self._shown = url, shown(url)
 
     def exists(self) -> bool:

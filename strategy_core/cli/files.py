@@ -26,15 +26,14 @@ def cmd_backup(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> in
     """Copy the database file into the ``--out`` folder and print the copy's path; CliError when there is no database
     file; returns 0."""
     from strategy_core.exchange import backup as backups
+    from strategy_core.exchange import server_backup
+    folder = Path(args.out).expanduser()
     if isinstance(db, Server):
-        from strategy_core.exchange import server_backup
-        dest, version = server_backup.backup(db.url, Path(args.out).expanduser(), args.clock.now())
-        out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
-                    size=dest.stat().st_size) + "\n")
-        return EXIT_OK
-    if not db.exists():
+        dest, version = server_backup.backup(db.url, folder, args.clock.now())
+    elif not db.exists():
         raise CliError("cli.error.no_db", path=str(db))
-    dest, version = backups.backup(db, Path(args.out).expanduser(), args.clock.now())
+    else:
+        dest, version = backups.backup(db, folder, args.clock.now())
     out.write(t("portable.backup.written", lang, db=str(db), path=str(dest), version=version,
                 size=dest.stat().st_size) + "\n")
     return EXIT_OK
@@ -83,17 +82,23 @@ def cmd_copy(args: argparse.Namespace, db: Path, lang: str, out: TextIO) -> int:
         raise CliError("cli.error.no_db", path=str(source))
     if isinstance(target, Path) and not target.parent.is_dir():
         raise CliError("cli.error.no_folder", path=str(target.parent))
+    created = isinstance(target, Path) and not target.exists()
     src = open_store(source, must_exist=True, clock=args.clock)
     try:
         dst = open_store(target, must_exist=False, clock=args.clock)
         try:
             done = copying.copy(src, dst)
-        finally:
+        except BaseException:
             dst.close()
+            if created:            # the new file held nothing before: nothing of it is left
+                for leftover in (target, target.with_name(target.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+            raise
+        dst.close()
     finally:
         src.close()
-    out.write(t("cli.copy.done", lang, source=str(source), target=str(target), rows=done.total - done.rows["audit_event"], events=done.rows["audit_event"],
-                workspaces=done.rows["workspace"]) + "\n")
+    out.write(t("cli.copy.done", lang, source=str(source), target=str(target), rows=done.data_rows,
+                events=done.rows["audit_event"], workspaces=done.rows["workspace"]) + "\n")
     return EXIT_OK
 
 

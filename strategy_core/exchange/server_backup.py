@@ -25,7 +25,7 @@ def _schema(url: str) -> tuple[str, int]:
     """The workbench's schema on the server and its version (refused when it holds no workbench)."""
     store = open_checked(url, shown(url))
     try:
-        return str(store.query("SELECT current_schema() AS s")[0]["s"]), store.schema_version
+        return store.schema_name, store.schema_version
     finally:
         store.close()
 

@@ -311,6 +311,12 @@ class Store:
                 raise
 
     @property
+    def schema_name(self) -> str:
+        """The schema the workbench's tables live in (``main`` in a DuckDB file; on a server, the first of
+        the search path — what pg_dump and pg_restore are pointed at)."""
+        return str(self.query("SELECT current_schema() AS s")[0]["s"])
+
+    @property
     def schema_version(self) -> int:
         with self._cursor() as cur:
             return migrations.current_version(cur)
